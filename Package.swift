@@ -1,0 +1,34 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "zoneregistry",
+    products: [
+        .executable(name: "zoneregistry", targets: ["ZoneRegistry"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibUV",
+            pkgConfig: "libuv",
+            providers: [.apt(["libuv1-dev"])]
+        ),
+        .executableTarget(
+            name: "ZoneRegistry",
+            dependencies: [
+                "CLibUV",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .testTarget(
+            name: "ZoneRegistryTests",
+            dependencies: ["ZoneRegistry"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+    ]
+)

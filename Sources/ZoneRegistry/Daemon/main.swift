@@ -1,0 +1,1 @@
+ZoneRegistryCommand.main()
