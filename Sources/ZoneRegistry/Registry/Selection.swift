@@ -1,0 +1,56 @@
+/// One query's view of the selection: `count` peers starting at a rotated position.
+struct SelectionRound {
+    let start: Int
+    let count: Int
+}
+
+/// Which peers answer (SPEC §4): healthy primaries matching `select`; if none, healthy
+/// secondaries; if none, every matching peer (`fail_open on`) or nobody, which is SERVFAIL.
+/// A peer that matches no `select` label set is never answered, whatever its health.
+///
+/// The list is cached and recomputed only when health changes; each query only turns the
+/// rotation of its zone by one position (round-robin), so answering allocates nothing.
+struct Selection {
+    private let matchingPeers: [Int]
+    private let roles: [PeerRole]
+    private let failOpen: Bool
+    private(set) var selected: [Int] = []
+    /// One round-robin counter per zone of the directive.
+    private var rotation: [Int]
+
+    init(config: RegistryConfig) {
+        roles = config.peers.map(\.role)
+        failOpen = config.failOpen
+        matchingPeers = config.peers.indices.filter { index in
+            config.select.allSatisfy(config.peers[index].labels.contains)
+        }
+        rotation = [Int](repeating: 0, count: config.zones.count)
+        selected.reserveCapacity(config.peers.count)
+    }
+
+    mutating func recompute(healths: [PeerHealth]) {
+        selected.removeAll(keepingCapacity: true)
+        for role in [PeerRole.primary, .secondary] {
+            for index in matchingPeers where roles[index] == role && healths[index].countsAsHealthy {
+                selected.append(index)
+            }
+            if !selected.isEmpty { return }
+        }
+        if failOpen { selected.append(contentsOf: matchingPeers) }
+    }
+
+    /// Starts one query's round in zone `zone` (an index into `config.zones`), turning that
+    /// zone's rotation by one. Nil means nobody is selected: SERVFAIL.
+    mutating func nextRound(inZone zone: Int) -> SelectionRound? {
+        guard !selected.isEmpty, rotation.indices.contains(zone) else { return nil }
+        let start = rotation[zone] % selected.count
+        rotation[zone] = rotation[zone] == Int.max ? 0 : rotation[zone] + 1
+        return SelectionRound(start: start, count: selected.count)
+    }
+
+    /// The peer index at `position` of a rotated round.
+    func peer(at position: Int, of round: SelectionRound) -> Int {
+        let offset = round.start + position
+        return selected[offset < round.count ? offset : offset - round.count]
+    }
+}
