@@ -63,6 +63,9 @@ final class Registry {
     /// The peers answered now, in configuration order (before rotation).
     var selectedPeers: [Int] { selection.selected }
 
+    var selectedWithIPv4: Int { selection.selectedWithIPv4 }
+    var selectedWithIPv6: Int { selection.selectedWithIPv6 }
+
     /// Starts one query's rotated round in zone `zone` (index into `config.zones`); nil
     /// means SERVFAIL.
     func nextRound(inZone zone: Int) -> SelectionRound? { selection.nextRound(inZone: zone) }

@@ -14,13 +14,21 @@ struct Selection {
     private let matchingPeers: [Int]
     private let roles: [PeerRole]
     private let failOpen: Bool
+    private let hasIPv4: [Bool]
+    private let hasIPv6: [Bool]
     private(set) var selected: [Int] = []
+    /// How many selected peers have an address of each family: an `address`-mode query of a
+    /// family nobody has is NODATA, known without scanning the list.
+    private(set) var selectedWithIPv4 = 0
+    private(set) var selectedWithIPv6 = 0
     /// One round-robin counter per zone of the directive.
     private var rotation: [Int]
 
     init(config: RegistryConfig) {
         roles = config.peers.map(\.role)
         failOpen = config.failOpen
+        hasIPv4 = config.peers.map { $0.ipv4 != nil }
+        hasIPv6 = config.peers.map { $0.ipv6 != nil }
         matchingPeers = config.peers.indices.filter { index in
             config.select.allSatisfy(config.peers[index].labels.contains)
         }
@@ -30,13 +38,14 @@ struct Selection {
 
     mutating func recompute(healths: [PeerHealth]) {
         selected.removeAll(keepingCapacity: true)
-        for role in [PeerRole.primary, .secondary] {
+        for role in [PeerRole.primary, .secondary] where selected.isEmpty {
             for index in matchingPeers where roles[index] == role && healths[index].countsAsHealthy {
                 selected.append(index)
             }
-            if !selected.isEmpty { return }
         }
-        if failOpen { selected.append(contentsOf: matchingPeers) }
+        if selected.isEmpty && failOpen { selected.append(contentsOf: matchingPeers) }
+        selectedWithIPv4 = selected.reduce(0) { $0 + (hasIPv4[$1] ? 1 : 0) }
+        selectedWithIPv6 = selected.reduce(0) { $0 + (hasIPv6[$1] ? 1 : 0) }
     }
 
     /// Starts one query's round in zone `zone` (an index into `config.zones`), turning that

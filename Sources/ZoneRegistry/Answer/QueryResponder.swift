@@ -1,0 +1,148 @@
+/// Turns one query into one response, written into a caller-provided buffer: the single seam
+/// between I/O (`Loop/`) and DNS, after gdnsd's `dnspacket.c`. Returns a length, 0 = drop.
+///
+/// One responder serves one listening address+port: the (zone, block) pairs whose keys carry
+/// that port. It lives on the loop thread and owns the scratch storage every query reuses
+/// (decoded name, compression table), so answering allocates nothing.
+final class QueryResponder {
+    private let zoneNames: [WireName]
+    private let blocks: [ServerBlock]
+    /// The most this server sends over UDP even when a client offers more (EDNS Flag Day 2020).
+    let maxUDPResponseSize: Int
+    private var name = NameBuffer()
+    private let compression = CompressionTable()
+
+    init(zones: [(zone: DomainName, block: ServerBlock)], maxUDPResponseSize: Int = Int(EDNS.serverPayloadSize)) {
+        zoneNames = zones.map { WireName($0.zone) }
+        blocks = zones.map(\.block)
+        self.maxUDPResponseSize = max(WireLimit.classicUDPPayload, maxUDPResponseSize)
+    }
+
+    func respond(to query: UnsafeRawBufferPointer, into response: UnsafeMutableRawBufferPointer,
+                 transport: Transport, client: ClientAddress) -> QueryOutcome {
+        var outcome = QueryOutcome()
+        guard response.count >= WireLimit.headerSize else { return outcome }
+        switch QueryReader.read(query, name: &name) {
+        case .drop:
+            return outcome
+        case .headerOnly(let header, let rcode):
+            outcome.id = header.id
+            outcome.opcode = header.opcode.rawValue
+            var writer = MessageWriter(into: response, limit: WireLimit.headerSize, compression: compression)
+            finish(&writer, header: header, questionCount: 0, HandlerAnswer(rcode: rcode, authoritative: false),
+                   edns: nil, outcome: &outcome)
+            return outcome
+        case .malformedAfterQuestion(let header, let qtype, let qclass, let questionEnd):
+            describe(header, qtype: qtype, qclass: qclass, edns: nil, into: &outcome)
+            var writer = MessageWriter(into: response, limit: WireLimit.classicUDPPayload, compression: compression)
+            _ = writer.copyQuestion(from: query, end: questionEnd, name: name)
+            finish(&writer, header: header, questionCount: 1, HandlerAnswer(rcode: .formErr, authoritative: false),
+                   edns: nil, outcome: &outcome)
+            return outcome
+        case .query(let parsed):
+            describe(parsed.header, qtype: parsed.qtype, qclass: parsed.qclass, edns: parsed.edns, into: &outcome)
+            answer(parsed, query: query, into: response, transport: transport, client: client, outcome: &outcome)
+            return outcome
+        }
+    }
+
+    private func describe(_ header: MessageHeader, qtype: RecordType, qclass: RecordClass,
+                          edns: EDNS.Request?, into outcome: inout QueryOutcome) {
+        outcome.id = header.id
+        outcome.opcode = header.opcode.rawValue
+        outcome.qtype = qtype.rawValue
+        outcome.qclass = qclass.rawValue
+        outcome.qnameLength = name.length
+        outcome.ednsPayloadSize = edns?.payloadSize
+        outcome.dnssecOK = edns?.dnssecOK ?? false
+    }
+
+    /// RFC 1035 §4.2.1 / RFC 6891 §6.2.5: 512 without EDNS; else the client's size, at least
+    /// 512, at most what we are willing to send.
+    private func udpLimit(_ edns: EDNS.Request?) -> Int {
+        guard let edns else { return WireLimit.classicUDPPayload }
+        return min(max(Int(edns.payloadSize), WireLimit.classicUDPPayload), maxUDPResponseSize)
+    }
+
+    private func answer(_ query: ParsedQuery, query bytes: UnsafeRawBufferPointer,
+                        into response: UnsafeMutableRawBufferPointer, transport: Transport,
+                        client: ClientAddress, outcome: inout QueryOutcome) {
+        let limit = transport == .udp ? udpLimit(query.edns) : WireLimit.maxMessage
+        var writer = MessageWriter(into: response, limit: limit, compression: compression)
+        if query.edns != nil { writer.reserveTail(MessageWriter.optRecordSize) }
+        guard writer.copyQuestion(from: bytes, end: query.questionEnd, name: name) else { return }
+
+        var result: HandlerAnswer
+        if let edns = query.edns, edns.version > 0 {
+            result = HandlerAnswer(rcode: .badVers, authoritative: false)    // RFC 6891 §6.1.3
+        } else if let zone = longestZone() {
+            outcome.zoneIndex = zone
+            result = handle(query, block: blocks[zone], transport: transport, client: client, writer: &writer)
+        } else {
+            result = HandlerAnswer(rcode: .refused, authoritative: false)
+        }
+        if result.sectionsOverflowed && transport == .udp {
+            // RFC 2181 §9: a required RRset did not fit: send TC with nothing partial in it.
+            writer.rewind(to: query.questionEnd)
+        }
+        finish(&writer, header: query.header, questionCount: 1, result, edns: query.edns,
+               truncated: result.sectionsOverflowed && transport == .udp, outcome: &outcome)
+    }
+
+    /// The longest zone of this listener containing the question name.
+    private func longestZone() -> Int? {
+        var best: Int?
+        for index in zoneNames.indices where name.isAtOrBelow(zoneNames[index]) {
+            if best == nil || zoneNames[index].labelCount > zoneNames[best!].labelCount { best = index }
+        }
+        return best
+    }
+
+    /// The block's handler chain: `zoneregistry` first, then `whoami`, else REFUSED.
+    private func handle(_ query: ParsedQuery, block: ServerBlock, transport: Transport, client: ClientAddress,
+                        writer: inout MessageWriter) -> HandlerAnswer {
+        if let registry = block.registry, query.qclass == .in || query.qclass == .any,
+           let zone = registryZone(of: registry) {
+            let plan = RegistryPlan.classify(name, qtype: query.qtype, zone: zone, in: registry)
+            if !(plan.fallsThrough && fallsThrough(registry)) {
+                return RegistryAnswerWriter(registry: registry, zone: zone, name: name).write(plan, into: &writer)
+            }
+        }
+        if block.config.whoami {
+            return WhoamiAnswer.write(client: client, transport: transport, qclass: query.qclass, into: &writer)
+        }
+        return HandlerAnswer(rcode: .refused, authoritative: false)
+    }
+
+    private func registryZone(of registry: Registry) -> Int? {
+        var best: Int?
+        for index in registry.zones.indices where name.isAtOrBelow(registry.zones[index].name) {
+            if best == nil || registry.zones[index].name.labelCount > registry.zones[best!].name.labelCount {
+                best = index
+            }
+        }
+        return best
+    }
+
+    /// `fallthrough` with no zones covers every zone of the registry.
+    private func fallsThrough(_ registry: Registry) -> Bool {
+        guard registry.config.fallthroughZones != nil else { return false }
+        if registry.fallthroughZones.isEmpty { return true }
+        for zone in registry.fallthroughZones where name.isAtOrBelow(zone) { return true }
+        return false
+    }
+
+    private func finish(_ writer: inout MessageWriter, header: MessageHeader, questionCount: UInt16,
+                        _ result: HandlerAnswer, edns: EDNS.Request?, truncated: Bool = false,
+                        outcome: inout QueryOutcome) {
+        if let edns { writer.appendOPT(payloadSize: EDNS.serverPayloadSize, rcode: result.rcode, dnssecOK: edns.dnssecOK) }
+        // RD and CD are copied (RFC 1035 §4.1.1, RFC 6840 §5.9); RA stays clear: no recursion.
+        var flags = HeaderFlag.qr | (header.flags & (HeaderFlag.opcodeMask | HeaderFlag.rd | HeaderFlag.cd))
+        if result.authoritative { flags |= HeaderFlag.aa }
+        if truncated { flags |= HeaderFlag.tc }
+        flags |= result.rcode.headerBits
+        outcome.length = writer.finish(id: header.id, flags: flags, questionCount: questionCount)
+        outcome.rcode = result.rcode.rawValue
+        outcome.responseFlags = flags
+    }
+}

@@ -1,0 +1,11 @@
+/// One server block at runtime: its configuration and its registry (nil when the block has
+/// no `zoneregistry`). Owned by the loop thread; several listeners may share one block.
+final class ServerBlock {
+    let config: ServerBlockConfig
+    let registry: Registry?
+
+    init(config: ServerBlockConfig, registry: Registry?) {
+        self.config = config
+        self.registry = registry
+    }
+}
