@@ -3,15 +3,73 @@
 
 #include <uv.h>
 #include <signal.h>
+#include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 
-/* Prefixed helpers so Swift never spells C macros or unions directly. */
+/* Prefixed helpers so Swift never spells C macros, casts between sockaddr kinds or unions. */
 
 static inline int zr_ignore_sigpipe(void) {
     return signal(SIGPIPE, SIG_IGN) == SIG_ERR ? -1 : 0;
 }
+
+static inline int zr_sockaddr_family(const struct sockaddr *sa) {
+    return sa->sa_family;
+}
+
+static inline uint16_t zr_sockaddr_port(const struct sockaddr *sa) {
+    if (sa->sa_family == AF_INET) return ntohs(((const struct sockaddr_in *)sa)->sin_port);
+    if (sa->sa_family == AF_INET6) return ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+    return 0;
+}
+
+/* Host-order IPv4 address. */
+static inline uint32_t zr_sockaddr_in_addr(const struct sockaddr *sa) {
+    return ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr);
+}
+
+/* IPv6 address as two host-order 64-bit halves. */
+static inline void zr_sockaddr_in6_addr(const struct sockaddr *sa, uint64_t *high, uint64_t *low) {
+    const uint8_t *b = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+    uint64_t h = 0, l = 0;
+    for (int i = 0; i < 8; i++) h = (h << 8) | b[i];
+    for (int i = 8; i < 16; i++) l = (l << 8) | b[i];
+    *high = h;
+    *low = l;
+}
+
+static inline void zr_make_sockaddr_in(struct sockaddr_storage *storage, uint32_t address, uint16_t port) {
+    struct sockaddr_in *sin = (struct sockaddr_in *)storage;
+    memset(storage, 0, sizeof(*storage));
+    sin->sin_family = AF_INET;
+    sin->sin_port = htons(port);
+    sin->sin_addr.s_addr = htonl(address);
+}
+
+static inline void zr_make_sockaddr_in6(struct sockaddr_storage *storage, uint64_t high, uint64_t low, uint16_t port) {
+    struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)storage;
+    memset(storage, 0, sizeof(*storage));
+    sin6->sin6_family = AF_INET6;
+    sin6->sin6_port = htons(port);
+    for (int i = 0; i < 8; i++) sin6->sin6_addr.s6_addr[i] = (uint8_t)(high >> (56 - 8 * i));
+    for (int i = 0; i < 8; i++) sin6->sin6_addr.s6_addr[8 + i] = (uint8_t)(low >> (56 - 8 * i));
+}
+
+static inline const struct sockaddr *zr_sockaddr(const struct sockaddr_storage *storage) {
+    return (const struct sockaddr *)storage;
+}
+
+static inline uv_handle_t *zr_udp_handle(uv_udp_t *h) { return (uv_handle_t *)h; }
+static inline uv_handle_t *zr_tcp_handle(uv_tcp_t *h) { return (uv_handle_t *)h; }
+static inline uv_handle_t *zr_timer_handle(uv_timer_t *h) { return (uv_handle_t *)h; }
+static inline uv_handle_t *zr_signal_handle(uv_signal_t *h) { return (uv_handle_t *)h; }
+static inline uv_handle_t *zr_stream_handle(uv_stream_t *h) { return (uv_handle_t *)h; }
+static inline uv_stream_t *zr_tcp_stream(uv_tcp_t *h) { return (uv_stream_t *)h; }
+static inline uv_handle_t *zr_connect_stream_handle(uv_connect_t *r) { return (uv_handle_t *)r->handle; }
+static inline uv_tcp_t *zr_stream_tcp(uv_stream_t *h) { return (uv_tcp_t *)h; }
 
 #endif

@@ -1,0 +1,104 @@
+/// Loop-owned DNS counters: `coredns_dns_requests_total`, `coredns_dns_responses_total`, and
+/// the registry's query count and duration histogram, with the plugin's names and labels.
+///
+/// Label sets are resolved to a slot when a listener is configured, so counting a query is
+/// array arithmetic: no hashing of strings and no allocation on the query path.
+final class DNSMetrics {
+    /// `server` and `zone` labels of one slot: a zone as served by one listener.
+    struct SlotLabels: Hashable {
+        var server: String
+        var zone: String
+        var isRegistry: Bool
+    }
+
+    /// Query types with their own `type` label, as CoreDNS's monitored types; the rest are "other".
+    static let typeNames: [(UInt16, String)] = [
+        (1, "A"), (28, "AAAA"), (5, "CNAME"), (2, "NS"), (6, "SOA"), (15, "MX"), (16, "TXT"),
+        (12, "PTR"), (33, "SRV"), (255, "ANY"), (43, "DS"), (48, "DNSKEY"), (65, "HTTPS"),
+    ]
+    private static let typeCount = typeNames.count + 1
+    /// proto (udp, tcp) × family (1 = IPv4, 2 = IPv6) × type
+    private static let requestCells = 2 * 2 * typeCount
+    static let rcodeNames = ["NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
+                             "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE"]
+    private static let rcodeCells = rcodeNames.count + 2  // + BADVERS (16), + other
+
+    private(set) var slots: [SlotLabels] = []
+    private var slotIndex: [SlotLabels: Int] = [:]
+    private var requests: [UInt64] = []
+    private var responses: [UInt64] = []
+    private var registryQueries: [UInt64] = []
+    private var registryDurations: [Histogram] = []
+
+    /// The slot for a label set, created on first use (at configuration time, not per query).
+    func slot(server: String, zone: String, isRegistry: Bool) -> Int {
+        let labels = SlotLabels(server: server, zone: zone, isRegistry: isRegistry)
+        if let index = slotIndex[labels] { return index }
+        let index = slots.count
+        slots.append(labels)
+        slotIndex[labels] = index
+        requests += Array(repeating: 0, count: DNSMetrics.requestCells)
+        responses += Array(repeating: 0, count: DNSMetrics.rcodeCells)
+        registryQueries.append(0)
+        registryDurations.append(.dnsDuration)
+        return index
+    }
+
+    @inline(__always)
+    private static func typeIndex(_ qtype: UInt16) -> Int {
+        for (index, entry) in typeNames.enumerated() where entry.0 == qtype { return index }
+        return typeNames.count
+    }
+
+    @inline(__always)
+    private static func rcodeIndex(_ rcode: UInt16) -> Int {
+        if rcode < UInt16(rcodeNames.count) { return Int(rcode) }
+        return rcode == 16 ? rcodeNames.count : rcodeNames.count + 1
+    }
+
+    /// Counts one query and its response. `seconds` is the time from receipt to send.
+    func record(slot: Int, tcp: Bool, ipv6: Bool, qtype: UInt16, rcode: UInt16, answered: Bool, seconds: Double) {
+        let cell = ((tcp ? 1 : 0) * 2 + (ipv6 ? 1 : 0)) * DNSMetrics.typeCount + DNSMetrics.typeIndex(qtype)
+        requests[slot * DNSMetrics.requestCells + cell] &+= 1
+        if answered {
+            responses[slot * DNSMetrics.rcodeCells + DNSMetrics.rcodeIndex(rcode)] &+= 1
+        }
+        if slots[slot].isRegistry {
+            registryQueries[slot] &+= 1
+            registryDurations[slot].observe(seconds)
+        }
+    }
+
+    func render(into text: inout PrometheusText) {
+        text.family("coredns_dns_requests_total", .counter, help: "Counter of DNS requests made per zone, protocol and family.")
+        for (slot, labels) in slots.enumerated() {
+            for cell in 0..<DNSMetrics.requestCells {
+                let value = requests[slot * DNSMetrics.requestCells + cell]
+                guard value > 0 else { continue }
+                let type = cell % DNSMetrics.typeCount
+                let family = (cell / DNSMetrics.typeCount) % 2 == 0 ? "1" : "2"
+                let proto = cell / (DNSMetrics.typeCount * 2) == 0 ? "udp" : "tcp"
+                let typeName = type < DNSMetrics.typeNames.count ? DNSMetrics.typeNames[type].1 : "other"
+                text.sample("coredns_dns_requests_total", [("server", labels.server), ("zone", labels.zone),
+                            ("proto", proto), ("family", family), ("type", typeName)], value)
+            }
+        }
+        text.family("coredns_dns_responses_total", .counter, help: "Counter of response status codes.")
+        for (slot, labels) in slots.enumerated() {
+            for cell in 0..<DNSMetrics.rcodeCells {
+                let value = responses[slot * DNSMetrics.rcodeCells + cell]
+                guard value > 0 else { continue }
+                let name = cell < DNSMetrics.rcodeNames.count ? DNSMetrics.rcodeNames[cell] : (cell == DNSMetrics.rcodeNames.count ? "BADVERS" : "other")
+                text.sample("coredns_dns_responses_total", [("server", labels.server), ("zone", labels.zone), ("rcode", name)], value)
+            }
+        }
+        text.family("coredns_zoneregistry_query_count_total", .counter, help: "Counter of queries answered by the zone registry.")
+        for (slot, labels) in slots.enumerated() where labels.isRegistry {
+            text.sample("coredns_zoneregistry_query_count_total", [("server", labels.server), ("zone", labels.zone)], registryQueries[slot])
+        }
+        text.family("coredns_zoneregistry_response_duration_seconds", .histogram, help: "Histogram of the time each zone registry query took.")
+        for (slot, labels) in slots.enumerated() where labels.isRegistry {
+            text.histogram("coredns_zoneregistry_response_duration_seconds", [("server", labels.server), ("zone", labels.zone)], registryDurations[slot])
+        }
+    }
+}

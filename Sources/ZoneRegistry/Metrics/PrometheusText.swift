@@ -1,0 +1,57 @@
+/// Builds a Prometheus text exposition (format 0.0.4): HELP and TYPE once per family, then
+/// its samples. `promtool check metrics` is the judge of what this writes.
+struct PrometheusText {
+    private(set) var text = ""
+
+    enum Kind: String { case counter, gauge, histogram }
+
+    mutating func family(_ name: String, _ kind: Kind, help: String) {
+        text += "# HELP \(name) \(help)\n# TYPE \(name) \(kind.rawValue)\n"
+    }
+
+    mutating func sample(_ name: String, _ labels: [(String, String)] = [], _ value: Double) {
+        text += name
+        if !labels.isEmpty {
+            text += "{" + labels.map { "\($0.0)=\"\(PrometheusText.escape($0.1))\"" }.joined(separator: ",") + "}"
+        }
+        text += " " + PrometheusText.format(value) + "\n"
+    }
+
+    mutating func sample(_ name: String, _ labels: [(String, String)] = [], _ value: UInt64) {
+        sample(name, labels, Double(value))
+    }
+
+    /// Cumulative `_bucket` samples with `le`, then `_sum` and `_count`.
+    mutating func histogram(_ name: String, _ labels: [(String, String)], _ histogram: Histogram) {
+        var cumulative: UInt64 = 0
+        for (bound, count) in zip(histogram.bounds, histogram.counts) {
+            cumulative += count
+            sample(name + "_bucket", labels + [("le", PrometheusText.format(bound))], cumulative)
+        }
+        cumulative += histogram.counts[histogram.bounds.count]
+        sample(name + "_bucket", labels + [("le", "+Inf")], cumulative)
+        sample(name + "_sum", labels, histogram.sum)
+        sample(name + "_count", labels, cumulative)
+    }
+
+    /// Label values escape backslash, double quote and newline (exposition format spec).
+    static func escape(_ value: String) -> String {
+        var result = ""
+        for character in value {
+            switch character {
+            case "\\": result += "\\\\"
+            case "\"": result += "\\\""
+            case "\n": result += "\\n"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+
+    static func format(_ value: Double) -> String {
+        if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
+        if value.isNaN { return "NaN" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return String(value)
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+/// SPEC §8: the command line an operator types, run against the real binary.
+@Suite struct CommandLineEndToEndTests {
+    static let fixtures = DaemonProcess.packageRoot.appendingPathComponent("Tests/Fixtures")
+
+    /// Runs the binary to completion; returns exit status, stdout and stderr.
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = DaemonProcess.binary
+        process.arguments = arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    @Test func validateAcceptsTheSeedConfiguration() throws {
+        let path = Self.fixtures.appendingPathComponent("seed-registry.Corefile").path
+        let result = try Self.run(["-validate", "-conf", path])
+        #expect(result.status == 0, "\(result.errors)")
+    }
+
+    @Test func validateAcceptsTheSeedPeerConfiguration() throws {
+        let path = Self.fixtures.appendingPathComponent("seed-peer.Corefile").path
+        let result = try Self.run(["-validate", "-conf", path])
+        #expect(result.status == 0, "\(result.errors)")
+    }
+
+    @Test func validateRejectsThePluginReadmeExampleAtTheBadAddress() throws {
+        let path = Self.fixtures.appendingPathComponent("seed-plugin-readme.Corefile").path
+        let result = try Self.run(["-validate", "-conf", path])
+        #expect(result.status != 0)
+        #expect(result.errors.contains("\(path):30:14: invalid IPv4 address \"172.100.0.1043\""), "\(result.errors)")
+    }
+
+    @Test func versionPrintsTheVersion() throws {
+        let result = try Self.run(["-version"])
+        #expect(result.status == 0)
+        #expect(result.output.hasPrefix("zoneregistry-"))
+    }
+
+    @Test func pluginsListsTheDirectives() throws {
+        let result = try Self.run(["-plugins"])
+        #expect(result.status == 0)
+        #expect(result.output.contains("dns.zoneregistry"))
+        #expect(result.output.contains("dns.whoami"))
+    }
+
+    @Test func aMissingCorefileIsAnErrorNamingIt() throws {
+        let result = try Self.run(["-conf", "/nonexistent/Corefile"])
+        #expect(result.status != 0)
+        #expect(result.errors.contains("/nonexistent/Corefile"))
+    }
+
+    @Test func sigtermExitsCleanly() throws {
+        let daemon = try DaemonProcess(corefile: ".:PORT {\n    bind 127.0.0.1\n    whoami\n}\n")
+        #expect(try Dig.query("example.org", "A", port: daemon.port).status == "NOERROR")
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test func whoamiAnswersWithTheClientsAddressAndPort() throws {
+        let daemon = try DaemonProcess(corefile: ".:PORT {\n    bind 127.0.0.1\n    whoami\n}\n")
+        let udp = try Dig.query("example.org", "A", port: daemon.port)
+        #expect(udp.status == "NOERROR")
+        #expect(udp.answer.isEmpty)
+        #expect(udp.additional.contains { $0.name == "example.org." && $0.type == "A" && $0.data == "127.0.0.1" })
+        #expect(udp.additional.contains { $0.name == "_udp.example.org." && $0.type == "SRV" && $0.data.hasPrefix("0 0 ") })
+        let tcp = try Dig.query("example.org", "A", port: daemon.port, options: ["+tcp"])
+        #expect(tcp.additional.contains { $0.name == "_tcp.example.org." && $0.type == "SRV" })
+    }
+
+    @Test func defaultPortFlagAppliesToKeysWithoutAPort() throws {
+        let port = UInt16.random(in: 20_000...59_999)
+        let daemon = try DaemonProcess(corefile: "example.test {\n    bind 127.0.0.1\n    whoami\n}\n", extraArguments: ["-dns.port", String(port)])
+        #expect(try Dig.query("x.example.test", "A", port: port).status == "NOERROR")
+        _ = daemon
+    }
+}
