@@ -14,7 +14,7 @@ let package = Package(
         .systemLibrary(
             name: "CLibUV",
             pkgConfig: "libuv",
-            providers: [.apt(["libuv1-dev"])]
+            providers: [.apt(["libuv1-dev", "libssl-dev"])]
         ),
         .executableTarget(
             name: "ZoneRegistry",

@@ -10,6 +10,9 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
+#include <openssl/ssl.h>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
 
 /* Prefixed helpers so Swift never spells C macros, casts between sockaddr kinds or unions. */
 
@@ -71,5 +74,16 @@ static inline uv_handle_t *zr_stream_handle(uv_stream_t *h) { return (uv_handle_
 static inline uv_stream_t *zr_tcp_stream(uv_tcp_t *h) { return (uv_stream_t *)h; }
 static inline uv_handle_t *zr_connect_stream_handle(uv_connect_t *r) { return (uv_handle_t *)r->handle; }
 static inline uv_tcp_t *zr_stream_tcp(uv_stream_t *h) { return (uv_tcp_t *)h; }
+
+
+/* OpenSSL spells these as macros over SSL_ctrl/SSL_CTX_ctrl, which Swift cannot call. */
+
+static inline int zr_SSL_set_tlsext_host_name(SSL *ssl, const char *name) {
+    return (int)SSL_set_tlsext_host_name(ssl, name);
+}
+
+static inline int zr_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version) {
+    return (int)SSL_CTX_set_min_proto_version(ctx, version);
+}
 
 #endif

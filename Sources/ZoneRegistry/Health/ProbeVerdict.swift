@@ -1,0 +1,79 @@
+/// The outcome of one probe of one address: a value, never a thrown error (STYLE.md).
+///
+/// Probes report one verdict per check; `HealthState` alone turns verdicts into up/down.
+/// `description` is the text an operator reads after `peer H down: `.
+enum ProbeVerdict: Sendable, Equatable, CustomStringConvertible {
+    case pass
+    /// The peer answered the connect with RST (`ECONNREFUSED`).
+    case refused
+    /// No verdict within the probe's timeout, which is carried for the log line.
+    case timeout(milliseconds: Int)
+    /// The connection was reset after it was established.
+    case reset
+    /// No route to the host or its network.
+    case unreachable
+    /// The connection closed before a whole status line arrived.
+    case closedEarly
+    /// The first bytes are not an HTTP/1.x status line.
+    case garbage
+    /// No end of the status line within `HTTPStatusReader`'s bound.
+    case oversized
+    /// An HTTP status other than 200.
+    case status(Int)
+    /// A TLS handshake or certificate failure, with OpenSSL's reason.
+    case tls(String)
+    case other(String)
+
+    var passed: Bool { self == .pass }
+
+    var description: String {
+        switch self {
+        case .pass: "pass"
+        case .refused: "connect refused"
+        case .timeout(let milliseconds): "timeout after \(milliseconds)ms"
+        case .reset: "connection reset"
+        case .unreachable: "unreachable"
+        case .closedEarly: "closed before status line"
+        case .garbage: "not an HTTP status line"
+        case .oversized: "status line too long"
+        case .status(let code): "status \(code)"
+        case .tls(let reason): "TLS: \(reason)"
+        case .other(let text): text
+        }
+    }
+}
+
+extension ProbeVerdict {
+    /// The verdict for a libuv error reported by name (`uv_err_name`), so nothing above
+    /// `Loop/` needs an errno. `timeoutMilliseconds` is the probe's own bound.
+    init(uvErrorName name: String, timeoutMilliseconds: Int) {
+        switch name {
+        case "ECONNREFUSED":
+            self = .refused
+        case "ECONNRESET", "ECONNABORTED", "EPIPE":
+            // EPIPE: the peer closed while the request was being written; to the operator
+            // that is the same event as a reset.
+            self = .reset
+        case "ETIMEDOUT":
+            self = .timeout(milliseconds: timeoutMilliseconds)
+        case "ECANCELED":
+            // libuv cancels pending connect/write callbacks only when the probe's timer
+            // closed the handle (MACHINE-NOTES), so a cancelled probe is a timed-out probe.
+            self = .timeout(milliseconds: timeoutMilliseconds)
+        case "EHOSTUNREACH", "ENETUNREACH", "ENETDOWN", "EHOSTDOWN", "EADDRNOTAVAIL":
+            self = .unreachable
+        case "EOF":
+            self = .closedEarly
+        default:
+            self = .other("socket error \(name)")
+        }
+    }
+
+    /// One round's verdict for a peer probed on each of its addresses (SPEC §5): it passes
+    /// when any address passes; otherwise the first failure, in the order given (IPv4
+    /// first by convention), is the cause the log line names.
+    static func anyPasses(_ addressVerdicts: [ProbeVerdict]) -> ProbeVerdict {
+        if addressVerdicts.contains(.pass) { return .pass }
+        return addressVerdicts.first ?? .other("no address to probe")
+    }
+}
