@@ -65,8 +65,23 @@ struct DirectiveTreeBuilder {
         if let token = peek, token.kind == .openBrace, !token.startsLine || continuesKeys(result, topLevel) {
             index += 1
             result.block = Block(open: token, directives: body(openedBy: token))
+        } else if let open = splitGluedBrace(&result) {
+            result.block = Block(open: open, directives: body(openedBy: open))
         }
         return result
+    }
+
+    /// `peer a.example.org{` is one word to CoreDNS, and every line after it would then be
+    /// misread; report the missing space once and read on as if it were there.
+    private mutating func splitGluedBrace(_ directive: inout Directive) -> Token? {
+        var last = directive.lastToken
+        guard !last.isQuoted, last.text.count > 1, last.text.hasSuffix("{") else { return nil }
+        diagnostics.error(last.location, "missing space before \"{\" in \(quoted(last.text))")
+        last.text.removeLast()
+        var column = last.location
+        column.column += last.text.unicodeScalars.count
+        if directive.arguments.isEmpty { directive.name = last } else { directive.arguments[directive.arguments.count - 1] = last }
+        return Token(kind: .openBrace, text: "{", location: column, startsLine: false)
     }
 
     /// Server block keys may continue on the next line after a trailing comma, as in Caddy:
