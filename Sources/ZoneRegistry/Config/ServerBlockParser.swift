@@ -23,7 +23,13 @@ enum ServerBlockParser {
         var keys: [ServerKey] = []
         var valid = true
         for token in [d.name] + d.arguments {
-            for text in token.text.split(separator: ",") {
+            let texts = token.text.split(separator: ",")
+            if texts.isEmpty {
+                diagnostics.error(
+                    token.location, "invalid server block key \(quoted(token.text)); expected [dns://]ZONE[:PORT]")
+                valid = false
+            }
+            for text in texts {
                 if let key = ServerKey.parse(token, text: String(text), defaultPort: defaultPort, &diagnostics) {
                     keys.append(key)
                 } else {

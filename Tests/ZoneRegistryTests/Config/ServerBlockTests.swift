@@ -35,6 +35,8 @@ import Testing
         ("10.0.0.0/8 {\n}", #"Corefile:1:1: invalid zone "10.0.0.0/8": invalid character "/""#),
         (". {\n}\n.:53 {\n}", #"Corefile:3:1: zone "." on port 53 is already served by the block at Corefile:1:1"#),
         ("example.org. Example.org {\n}", #"Corefile:1:14: zone "example.org." on port 53 is already served by the block at Corefile:1:1"#),
+        ("\"\" {\n}", #"Corefile:1:1: invalid server block key ""; expected [dns://]ZONE[:PORT]"#),
+        (". , {\n}", #"Corefile:1:3: invalid server block key ","; expected [dns://]ZONE[:PORT]"#),
         (".", #"Corefile:1:1: expected "{" after ".""#),
         ("example.org example.net", #"Corefile:1:13: expected "{" after "example.net""#),
         ("", #"Corefile: no server blocks; expected e.g. ". { whoami }""#),
