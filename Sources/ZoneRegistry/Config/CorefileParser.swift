@@ -28,16 +28,27 @@ enum CorefileParser {
     static func load(
         path: String, defaultPort: UInt16 = 53, environment: [String: String] = [:]
     ) throws(ConfigErrors) -> Configuration {
-        let text: String
+        let location = SourceLocation(file: path, line: 0, column: 0)
+        let data: Data
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            let reason = (error as NSError).localizedFailureReason ?? error.localizedDescription
-            throw ConfigErrors(errors: [
-                ConfigError(location: SourceLocation(file: path, line: 0, column: 0), message: "cannot read: \(reason)"),
-            ])
+            throw ConfigErrors(errors: [ConfigError(location: location, message: "cannot read: \(readFailure(error))")])
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw ConfigErrors(errors: [ConfigError(location: location, message: "cannot read: not UTF-8 text")])
         }
         return try parse(text, file: path, defaultPort: defaultPort, environment: environment)
+    }
+
+    /// The errno text an operator knows ("No such file or directory"), not Foundation's prose.
+    private static func readFailure(_ error: any Error) -> String {
+        let error = error as NSError
+        if let underlying = error.userInfo[NSUnderlyingErrorKey] as? any Error {
+            let posix = underlying as NSError
+            if posix.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(posix.code))) }
+        }
+        return error.localizedFailureReason ?? error.localizedDescription
     }
 
     /// Two keys serving the same zone on the same port, in one block or in two, leave no rule

@@ -32,7 +32,25 @@ import Testing
         } catch {
             #expect(error.errors.count == 1)
             #expect(error.errors[0].location == SourceLocation(file: "/nonexistent/Corefile", line: 0, column: 0))
-            #expect(error.description.hasPrefix("/nonexistent/Corefile: cannot read: "))
+            #expect(error.description == "/nonexistent/Corefile: cannot read: No such file or directory")
+        }
+    }
+
+    @Test func directoryAndNonUTF8FileAreConfigErrors() throws {
+        let directory = FileManager.default.temporaryDirectory.path
+        #expect(loadError(directory) == "\(directory): cannot read: Is a directory")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("Corefile-\(UUID().uuidString)").path
+        try Data([0x2e, 0x20, 0x7b, 0xff, 0xfe, 0x7d]).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(loadError(path) == "\(path): cannot read: not UTF-8 text")
+    }
+
+    private func loadError(_ path: String) -> String? {
+        do {
+            _ = try CorefileParser.load(path: path, defaultPort: 53, environment: [:])
+            return nil
+        } catch {
+            return error.description
         }
     }
 
