@@ -13,7 +13,7 @@ struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// One key of a server block: `[dns://]ZONE[:PORT]`.
-struct ServerKey: Sendable, Equatable {
+struct ServerKey: Sendable, Equatable, Hashable {
     var zone: DomainName
     var port: UInt16
 }

@@ -70,7 +70,9 @@ struct IPv6Address: Hashable, Sendable, CustomStringConvertible {
             if part.isEmpty { return [] }
             var result: [UInt16] = []
             for group in part.split(separator: ":", omittingEmptySubsequences: false) {
-                guard (1...4).contains(group.count), let value = UInt16(group, radix: 16) else { return nil }
+                // UInt16(_:radix:) alone would take "+f" and "-0"; RFC 4291 groups are bare hex digits.
+                guard (1...4).contains(group.count), group.allSatisfy({ $0.isASCII && $0.isHexDigit }),
+                      let value = UInt16(group, radix: 16) else { return nil }
                 result.append(value)
             }
             return result

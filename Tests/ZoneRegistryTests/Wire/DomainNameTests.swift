@@ -49,5 +49,8 @@ import Testing
         #expect(IPv6Address("1::2::3") == nil)
         #expect(IPv6Address("12345::") == nil)
         #expect(IPv6Address("1:2:3:4:5:6:7:8:9") == nil)
+        #expect(IPv6Address("+f::1") == nil)
+        #expect(IPv6Address("-0::1") == nil)
+        #expect(IPv6Address("１::1") == nil)
     }
 }
