@@ -20,6 +20,17 @@ static inline int zr_ignore_sigpipe(void) {
     return signal(SIGPIPE, SIG_IGN) == SIG_ERR ? -1 : 0;
 }
 
+/* A parent may start us with signals blocked (the mask survives exec): unblock the ones the
+   daemon handles, or SIGTERM and SIGHUP would never reach the loop. */
+static inline int zr_unblock_control_signals(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    return sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
 static inline int zr_sockaddr_family(const struct sockaddr *sa) {
     return sa->sa_family;
 }

@@ -15,6 +15,7 @@ final class EventLoop {
         }
         // libuv leaves SIGPIPE at its default (terminate); a peer closing mid-write must not kill us.
         _ = zr_ignore_sigpipe()
+        _ = zr_unblock_control_signals()
     }
 
     /// Runs until every handle is closed or `stop()` is called.

@@ -33,6 +33,3 @@ func location(_ line: Int, _ column: Int) -> SourceLocation {
     SourceLocation(file: "Corefile", line: line, column: column)
 }
 
-func name(_ text: String) -> DomainName {
-    try! DomainName(parsing: text)
-}

@@ -199,13 +199,13 @@ import Testing
         func peers(_ count: Int) -> String {
             (1...count).map { "        peer p\($0).example.test {\n            ipv4 127.0.2.\($0)\n            protocol tcp\n        }" }.joined(separator: "\n")
         }
-        let medium = try DaemonProcess(corefile: Self.corefile(mode: "delegate", peers: peers(14)))
+        let medium = try DaemonProcess(corefile: Self.corefile(mode: "delegate", peers: peers(20)))
         let dropped = try Dig.query("app.example.test", "A", port: medium.port, options: ["+bufsize=512"])
         #expect(!dropped.isTruncated)
-        #expect(dropped.authority.count == 14)
-        #expect(dropped.additional.count < 14)
+        #expect(dropped.authority.count == 20)
+        #expect(dropped.additional.count < 20)
         let full = try Dig.query("app.example.test", "A", port: medium.port, options: ["+tcp"])
-        #expect(full.additional.count == 14)
+        #expect(full.additional.count == 20)
 
         let large = try DaemonProcess(corefile: Self.corefile(mode: "delegate", peers: peers(40)))
         let truncated = try Dig.query("app.example.test", "A", port: large.port, options: ["+bufsize=512", "+ignore"])
