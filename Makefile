@@ -1,12 +1,12 @@
 # Two commands for a fresh machine: `make run` and `make test`. Both install what they need.
 SWIFT ?= swift
-APT_PACKAGES = libuv1-dev dnsutils
+APT_PACKAGES = pkg-config libuv1-dev libssl-dev dnsutils
 
 .PHONY: deps build release run test clean
 
 # apt only when a tool is missing, so repeated runs stay fast and offline.
 deps:
-	@if ! pkg-config --exists libuv || ! command -v dig >/dev/null; then \
+	@if ! command -v pkg-config >/dev/null || ! pkg-config --exists libuv openssl || ! command -v dig >/dev/null; then \
 		apt-get update && apt-get install -y $(APT_PACKAGES); \
 	fi
 

@@ -1,11 +1,13 @@
 import Foundation
 import Logging
 
-/// Wires a `Configuration` onto the loop: server blocks, registries, DNS listeners, signals.
+/// Wires a `Configuration` onto the loop: server blocks, registries and their health
+/// monitors, DNS listeners, HTTP endpoints, signals.
 ///
-/// Loop-owned; created and driven on the thread that runs the loop. A reload builds new
-/// blocks and responders and swaps them into the listeners that stay, so no socket that
-/// keeps its address is ever reopened.
+/// Loop-owned; created and driven on the thread that runs the loop. Applying a
+/// configuration (startup or SIGHUP) first opens whatever new sockets it needs; only when
+/// all of them opened does it switch the kept listeners to the new answers and close the
+/// rest, so a bad reload changes nothing and a kept socket is never reopened.
 final class Daemon {
     let loop: EventLoop
     let configPath: String?
@@ -13,11 +15,18 @@ final class Daemon {
     let logger: Logger
     private(set) var configuration: Configuration
     private(set) var blocks: [ServerBlock] = []
-    private var udpListeners: [ListenerKey: UDPListener] = [:]
-    private var tcpListeners: [ListenerKey: TCPListener] = [:]
+    private(set) var monitors: [HealthMonitor] = []
+    var udpListeners: [ListenerKey: UDPListener] = [:]
+    var tcpListeners: [ListenerKey: TCPListener] = [:]
+    var httpServers: [HTTPListenAddress: HTTPServer] = [:]
     private var signals: [SignalWatcher] = []
+    private var lameduckTimer: LoopTimer?
     /// Counters survive reloads: dashboards must not see a reset when the Corefile changes.
     let metrics = DNSMetrics()
+    let probeMetrics = ProbeMetrics()
+    let limiter = ProbeLimiter()
+    /// Set from SIGTERM until exit: `/ready` answers 503 while DNS keeps answering.
+    private(set) var inLameduck = false
     private var stopping = false
 
     init(loop: EventLoop, configuration: Configuration, configPath: String?, defaultPort: UInt16, logger: Logger) {
@@ -28,20 +37,62 @@ final class Daemon {
         self.logger = logger
     }
 
-    /// Opens every listener; on any failure closes what was opened and throws.
-    func start() throws(LoopError) {
-        blocks = Daemon.makeBlocks(configuration, previous: [])
-        try openListeners(for: blocks)
-        signals = [
-            try SignalWatcher(loop: loop, signal: SIGINT) { [unowned self] in self.stop() },
-            try SignalWatcher(loop: loop, signal: SIGTERM) { [unowned self] in self.stop() },
-            try SignalWatcher(loop: loop, signal: SIGHUP) { [unowned self] in self.reload() },
-        ]
+    /// Why a configuration could not be applied; the running one (if any) is untouched.
+    struct ApplyError: Error, CustomStringConvertible {
+        var description: String
     }
 
-    /// Every address the daemon answers DNS on, for the startup banner and tests.
+    /// Opens every listener and starts probing; on failure nothing is left open.
+    func start() throws(ApplyError) {
+        try apply(configuration)
+        do {
+            signals = [
+                try SignalWatcher(loop: loop, signal: SIGINT) { [unowned self] in self.stop() },
+                try SignalWatcher(loop: loop, signal: SIGTERM) { [unowned self] in self.stop() },
+                try SignalWatcher(loop: loop, signal: SIGHUP) { [unowned self] in self.reload() },
+            ]
+        } catch {
+            throw ApplyError(description: error.description)
+        }
+    }
+
+    /// Every address the daemon answers DNS on, for the startup banner.
     var listenerDescriptions: [String] {
         udpListeners.keys.map(\.description).sorted()
+    }
+
+    private func apply(_ next: Configuration) throws(ApplyError) {
+        let nextBlocks = Daemon.makeBlocks(next, previous: blocks)
+        var nextMonitors: [HealthMonitor] = []
+        for registry in nextBlocks.compactMap(\.registry) {
+            let previous = monitors.first { $0.registry.config.zones.first == registry.config.zones.first }
+            do {
+                nextMonitors.append(try HealthMonitor(loop: loop, registry: registry, previous: previous, limiter: limiter,
+                                                      metrics: probeMetrics, logger: logger))
+            } catch {
+                throw ApplyError(description: error.message)
+            }
+        }
+        let endpoints: PendingEndpoints
+        do {
+            endpoints = try prepareEndpoints(for: next)
+        } catch {
+            throw ApplyError(description: error.description)
+        }
+        let listeners: PendingListeners
+        do {
+            listeners = try prepareListeners(for: nextBlocks)
+        } catch {
+            endpoints.abandon()
+            throw ApplyError(description: error.description)
+        }
+        commit(listeners)
+        commit(endpoints)
+        monitors.forEach { $0.stop() }
+        monitors = nextMonitors
+        monitors.forEach { $0.start() }
+        blocks = nextBlocks
+        configuration = next
     }
 
     static func makeBlocks(_ configuration: Configuration, previous: [ServerBlock]) -> [ServerBlock] {
@@ -59,82 +110,50 @@ final class Daemon {
         previous.lazy.compactMap(\.registry).first { $0.config.zones.first == config.zones.first }
     }
 
-    /// Opens the sockets the configuration adds first; only when all of them opened are the
-    /// kept listeners switched to the new answers and the dropped ones closed, so a failed
-    /// reload leaves everything as it was.
-    private func openListeners(for blocks: [ServerBlock]) throws(LoopError) {
-        let wanted = configuration.listenerZones(blocks: blocks)
-        var plans: [(key: ListenerKey, responder: QueryResponder, observer: QueryObserver)] = []
-        for (key, zones) in wanted.sorted(by: { $0.key.description < $1.key.description }) {
-            plans.append((key, QueryResponder(zones: zones),
-                          QueryObserver(metrics: metrics, server: "dns://\(key)", zones: zones, logger: logger)))
-        }
-        var openedUDP: [ListenerKey: UDPListener] = [:]
-        var openedTCP: [ListenerKey: TCPListener] = [:]
-        do {
-            for plan in plans where udpListeners[plan.key] == nil {
-                openedUDP[plan.key] = try UDPListener(loop: loop, host: plan.key.host, port: plan.key.port, responder: plan.responder)
-                openedTCP[plan.key] = try TCPListener(loop: loop, host: plan.key.host, port: plan.key.port, responder: plan.responder)
-            }
-        } catch {
-            openedUDP.values.forEach { $0.close() }
-            openedTCP.values.forEach { $0.close() }
-            throw error
-        }
-        for (key, listener) in udpListeners where wanted[key] == nil {
-            listener.close()
-            udpListeners[key] = nil
-        }
-        for (key, listener) in tcpListeners where wanted[key] == nil {
-            listener.close()
-            tcpListeners[key] = nil
-        }
-        udpListeners.merge(openedUDP) { $1 }
-        tcpListeners.merge(openedTCP) { $1 }
-        for plan in plans {
-            udpListeners[plan.key]?.responder = plan.responder
-            udpListeners[plan.key]?.observer = plan.observer
-            tcpListeners[plan.key]?.responder = plan.responder
-            tcpListeners[plan.key]?.observer = plan.observer
-        }
-    }
-
     /// SIGHUP: re-read the Corefile; on any error keep serving the running configuration.
     func reload() {
-        guard let configPath, !stopping else {
-            logger.warning("reload: no Corefile to re-read; keeping the running configuration")
+        guard !stopping else { return }
+        guard let configPath else {
+            logger.warning("reload: running the built-in configuration, no Corefile to re-read")
             return
         }
-        let next: Configuration
         do {
-            next = try CorefileParser.load(path: configPath, defaultPort: defaultPort, environment: ProcessInfo.processInfo.environment)
+            let next = try CorefileParser.load(path: configPath, defaultPort: defaultPort, environment: ProcessInfo.processInfo.environment)
+            try apply(next)
+            logger.info("plugin/reload: reloaded \(configPath)")
         } catch {
-            logger.error("reload failed, keeping the running configuration:\n\(error)")
-            return
+            logger.error("plugin/reload: reload of \(configPath) failed, the running configuration keeps serving:\n\(error)")
         }
-        let previousConfiguration = configuration
-        let nextBlocks = Daemon.makeBlocks(next, previous: blocks)
-        configuration = next
-        do {
-            try openListeners(for: nextBlocks)
-        } catch {
-            configuration = previousConfiguration
-            logger.error("reload failed, keeping the running configuration: \(error)")
-            return
-        }
-        blocks = nextBlocks
-        logger.info("reloaded \(configPath)")
     }
 
-    /// SIGTERM/SIGINT: close every handle so the loop ends and the process exits 0.
+    /// SIGTERM/SIGINT: with `lameduck` configured keep answering (with `/ready` at 503) for
+    /// that long; then close every handle so the loop ends and the process exits 0.
     func stop() {
+        guard !stopping, !inLameduck else { return }
+        let lameduck = configuration.servers.compactMap { $0.health?.lameduckMilliseconds }.max() ?? 0
+        guard lameduck > 0 else {
+            shutdown()
+            return
+        }
+        inLameduck = true
+        logger.info("going into lameduck mode for \(Double(lameduck) / 1000)s")
+        let timer = LoopTimer(loop: loop)
+        timer.start(after: UInt64(lameduck)) { [unowned self] in self.shutdown() }
+        lameduckTimer = timer
+    }
+
+    private func shutdown() {
         guard !stopping else { return }
         stopping = true
         logger.info("shutting down")
+        lameduckTimer?.close()
+        monitors.forEach { $0.stop() }
         udpListeners.values.forEach { $0.close() }
         tcpListeners.values.forEach { $0.close() }
+        httpServers.values.forEach { $0.close() }
         udpListeners.removeAll()
         tcpListeners.removeAll()
+        httpServers.removeAll()
         signals.forEach { $0.close() }
         signals.removeAll()
     }

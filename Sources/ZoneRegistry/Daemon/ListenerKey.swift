@@ -11,7 +11,7 @@ struct ListenerKey: Hashable, Sendable, CustomStringConvertible {
 extension Configuration {
     /// The zones each listening address answers, from every block's keys and `bind`
     /// (no `bind` means both wildcards, as CoreDNS listens on every interface).
-    func listenerZones(blocks: [ServerBlock]) -> [ListenerKey: [(zone: DomainName, block: ServerBlock)]] {
+    static func listenerZones(blocks: [ServerBlock]) -> [ListenerKey: [(zone: DomainName, block: ServerBlock)]] {
         var result: [ListenerKey: [(zone: DomainName, block: ServerBlock)]] = [:]
         for block in blocks {
             let hosts = block.config.bind.isEmpty ? ListenHost.wildcards : block.config.bind

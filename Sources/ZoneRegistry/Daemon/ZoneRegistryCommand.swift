@@ -42,9 +42,15 @@ struct ZoneRegistryCommand: ParsableCommand {
             for directive in ZoneRegistryCommand.directives { print("  dns.\(directive)") }
             return
         }
-        LoggingSystem.bootstrap { StderrLogHandler(label: $0) }
-        let logger = Logger(label: "")
         let (configuration, path) = try loadConfiguration()
+        // `debug` (server block or registry) shows each probe's verdict, not only the changes.
+        let debug = configuration.servers.contains { $0.debug || $0.registry?.debug == true }
+        LoggingSystem.bootstrap { label in
+            var handler = StderrLogHandler(label: label)
+            handler.logLevel = debug ? .debug : .info
+            return handler
+        }
+        let logger = Logger(label: "")
         if validate {
             print("\(path ?? "default configuration"): OK")
             return
@@ -57,6 +63,7 @@ struct ZoneRegistryCommand: ParsableCommand {
             FileHandle.standardError.write(Data("zoneregistry: \(error)\n".utf8))
             throw ExitCode(1)
         }
+
         if let pidfile {
             try? "\(getpid())\n".write(toFile: pidfile, atomically: true, encoding: .utf8)
         }

@@ -59,14 +59,15 @@ final class TCPConnection {
     func close() {
         guard !closed else { return }
         closed = true
-        listener.remove(self)
         let buffer = self.buffer
-        // Each close callback holds the connection until libuv has released both handles.
+        // Each close callback holds the connection until libuv has released both handles;
+        // they must take hold before the listener lets go, which may be the last reference.
         closeHandle(timer, base: zr_timer_handle(timer)) { [self] in _ = self }
         closeHandle(stream, base: zr_tcp_handle(stream)) { [self] in
             _ = self
             buffer.deallocate()
         }
+        listener.remove(self)
     }
 
     private func restartIdleTimer() {

@@ -2,8 +2,14 @@ import Foundation
 import Testing
 
 /// SPEC §4 row by row, against the real binary, asked with `dig` as an operator would.
-/// Peers are loopback addresses; until a probe round says otherwise they count as healthy.
-@Suite(.serialized) struct AnswerEndToEndTests {
+/// The three peers are real health endpoints on 127.0.1.11–13, healthy throughout.
+@Suite(.serialized) final class AnswerEndToEndTests {
+    let peers: [PeerProcess]
+
+    init() throws {
+        peers = try ["127.0.1.11", "127.0.1.12", "127.0.1.13"].map { try PeerProcess(address: $0) }
+    }
+
     static func corefile(mode: String, extra: String = "", peers: String = AnswerEndToEndTests.threePeers) -> String {
         """
         example.test:PORT {
@@ -196,8 +202,9 @@ import Testing
     }
 
     @Test func bigReferralsDropGlueThenTruncateOverUDP() throws {
+        // Every peer shares the healthy endpoint on 127.0.1.11, so all of them are selected.
         func peers(_ count: Int) -> String {
-            (1...count).map { "        peer p\($0).example.test {\n            ipv4 127.0.2.\($0)\n            protocol tcp\n        }" }.joined(separator: "\n")
+            (1...count).map { "        peer p\($0).example.test {\n            ipv4 127.0.1.11\n            protocol tcp\n        }" }.joined(separator: "\n")
         }
         let medium = try DaemonProcess(corefile: Self.corefile(mode: "delegate", peers: peers(20)))
         let dropped = try Dig.query("app.example.test", "A", port: medium.port, options: ["+bufsize=512"])

@@ -1,0 +1,54 @@
+import Foundation
+
+/// A peer cluster's health endpoint as a real process on its own loopback address
+/// (`Tests/Fixtures/peer.py`): answers `GET /health` with a chosen status, optionally over TLS.
+/// Killed when the test drops it; `stop()` kills it earlier to simulate a dead cluster.
+final class PeerProcess {
+    let address: String
+    let port: Int
+    private var process: Process?
+    private let arguments: [String]
+
+    init(address: String, port: Int = 8080, status: Int = 200, delay: Double = 0, tls: (cert: String, key: String)? = nil) throws {
+        self.address = address
+        self.port = port
+        var arguments = [DaemonProcess.packageRoot.appendingPathComponent("Tests/Fixtures/peer.py").path,
+                         "--address", address, "--port", String(port), "--status", String(status), "--delay", String(delay)]
+        if let tls { arguments += ["--cert", tls.cert, "--key", tls.key] }
+        self.arguments = arguments
+        try start()
+    }
+
+    /// (Re)starts the endpoint and returns once it listens.
+    func start() throws {
+        stop()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var text = ""
+        // Another test's peer may still hold the address for a moment: give up after a few tries.
+        while !text.contains("ready") {
+            let data = output.fileHandleForReading.availableData
+            if data.isEmpty { throw PeerError.didNotStart(address) }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        self.process = process
+    }
+
+    func stop() {
+        guard let process, process.isRunning else { return }
+        // SIGKILL: Foundation starts children with signals blocked, so SIGTERM may never land;
+        // a cluster vanishing at once is also what a probe must notice.
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    deinit { stop() }
+
+    enum PeerError: Error { case didNotStart(String) }
+}
