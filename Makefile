@@ -1,12 +1,16 @@
 # Two commands for a fresh machine: `make run` and `make test`. Both install what they need.
 SWIFT ?= swift
-APT_PACKAGES = pkg-config libuv1-dev libssl-dev dnsutils
+# Build: libuv, OpenSSL. Tests: dig, unbound (a real resolver), curl, promtool, openssl, dnsperf.
+APT_PACKAGES = pkg-config libuv1-dev libssl-dev dnsutils unbound curl prometheus openssl dnsperf python3
+TOOLS = pkg-config dig unbound curl promtool openssl dnsperf python3
 
 .PHONY: deps build release run test clean
 
 # apt only when a tool is missing, so repeated runs stay fast and offline.
 deps:
-	@if ! command -v pkg-config >/dev/null || ! pkg-config --exists libuv openssl || ! command -v dig >/dev/null; then \
+	@missing=0; for tool in $(TOOLS); do command -v $$tool >/dev/null || missing=1; done; \
+	pkg-config --exists libuv openssl 2>/dev/null || missing=1; \
+	if [ $$missing = 1 ]; then \
 		apt-get update && apt-get install -y $(APT_PACKAGES); \
 	fi
 
