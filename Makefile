@@ -20,10 +20,9 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# Serve examples/Corefile on 127.0.0.1:1053 until Ctrl-C.
+# Serve examples/Corefile on 127.0.0.1:1053 with two live peers until Ctrl-C.
 run: release
-	@echo "try: dig @127.0.0.1 -p 1053 app.service.example.net A +norec"
-	.build/release/zoneregistry -conf examples/Corefile
+	examples/run.sh
 
 test: build
 	$(SWIFT) test
