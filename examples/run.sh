@@ -11,6 +11,7 @@ for address in 127.0.0.11 127.0.0.13; do
     python3 Tests/Fixtures/peer.py --address "$address" --port 8080 >/dev/null &
     peers+=("$!")
 done
+sleep 0.5  # let the endpoints listen before the first probe round
 echo "peers: prod1 (127.0.0.11) and dev1 (127.0.0.13) healthy; prod2 (127.0.0.12) down"
 echo "try:   dig @127.0.0.1 -p 1053 app.service.example.net A +norec"
 echo "       curl http://127.0.0.1:9153/metrics"
