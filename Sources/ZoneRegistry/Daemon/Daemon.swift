@@ -98,8 +98,12 @@ final class Daemon {
     static func makeBlocks(_ configuration: Configuration, previous: [ServerBlock]) -> [ServerBlock] {
         let seconds = UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970))
         return configuration.servers.map { server in
-            let registry = server.registry.map { config in
-                Registry(config: config, serial: seconds, previous: Daemon.previousRegistry(for: config, in: previous))
+            let registry = server.registry.map { declared in
+                // CoreDNS's server-level `debug` turns on every plugin's debug output in its
+                // block (the seed puts it there): the registry's probe verdicts included.
+                var config = declared
+                config.debug = declared.debug || server.debug
+                return Registry(config: config, serial: seconds, previous: Daemon.previousRegistry(for: config, in: previous))
             }
             return ServerBlock(config: server, registry: registry)
         }
@@ -122,7 +126,11 @@ final class Daemon {
             try apply(next)
             logger.info("plugin/reload: reloaded \(configPath)")
         } catch {
-            logger.error("plugin/reload: reload of \(configPath) failed, the running configuration keeps serving:\n\(error)")
+            // One line per event (SPEC §7), so a log pipeline keeps each error whole.
+            for line in "\(error)".split(separator: "\n") {
+                logger.error("plugin/reload: \(line)")
+            }
+            logger.error("plugin/reload: reload of \(configPath) failed, the running configuration keeps serving")
         }
     }
 
