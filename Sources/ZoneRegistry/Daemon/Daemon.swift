@@ -68,7 +68,7 @@ final class Daemon {
             let previous = monitors.first { $0.registry.config.zones.first == registry.config.zones.first }
             do {
                 nextMonitors.append(try HealthMonitor(loop: loop, registry: registry, previous: previous, limiter: limiter,
-                                                      metrics: probeMetrics, logger: logger))
+                                                      metrics: probeMetrics, logger: Daemon.registryLogger(debug: registry.config.debug)))
             } catch {
                 throw ApplyError(description: error.message)
             }
@@ -93,6 +93,15 @@ final class Daemon {
         monitors.forEach { $0.start() }
         blocks = nextBlocks
         configuration = next
+    }
+
+    /// The registry's logger, in CoreDNS's shape (`[INFO] plugin/zoneregistry: peer ... down`),
+    /// with debug lines only where `debug` asks for them. Made on every apply, so a reload that
+    /// adds or removes `debug` takes effect like any other change.
+    static func registryLogger(debug: Bool) -> Logger {
+        var logger = Logger(label: "plugin/zoneregistry")
+        logger.logLevel = debug ? .debug : .info
+        return logger
     }
 
     static func makeBlocks(_ configuration: Configuration, previous: [ServerBlock]) -> [ServerBlock] {
@@ -136,15 +145,22 @@ final class Daemon {
 
     /// SIGTERM/SIGINT: with `lameduck` configured keep answering (with `/ready` at 503) for
     /// that long; then close every handle so the loop ends and the process exits 0.
+    /// A second signal during lameduck (an operator's repeated Ctrl-C) cuts it short, as
+    /// CoreDNS's second SIGINT force-quits.
     func stop() {
-        guard !stopping, !inLameduck else { return }
+        guard !stopping else { return }
+        if inLameduck {
+            logger.info("plugin/health: second signal, leaving lameduck mode now")
+            shutdown()
+            return
+        }
         let lameduck = configuration.servers.compactMap { $0.health?.lameduckMilliseconds }.max() ?? 0
         guard lameduck > 0 else {
             shutdown()
             return
         }
         inLameduck = true
-        logger.info("going into lameduck mode for \(Double(lameduck) / 1000)s")
+        logger.info("plugin/health: Going into lameduck mode for \(GoDuration.format(milliseconds: lameduck))")
         let timer = LoopTimer(loop: loop)
         timer.start(after: UInt64(lameduck)) { [unowned self] in self.shutdown() }
         lameduckTimer = timer

@@ -39,7 +39,8 @@ final class QueryObserver {
         if logs[zone] {
             logger.info("\(QueryLogLine.format(qname: outcome.qname(in: query), querySize: query.count, outcome: outcome, transport: transport, client: client, seconds: seconds))")
         } else if errorLogs[zone] && outcome.rcode == 2 {
-            logger.error("\(outcome.qname(in: query)) \(QueryLogLine.typeName(outcome.qtype)): SERVFAIL, no selected peer is healthy and fail_open is off")
+            // CoreDNS's errors plugin: `plugin/errors: RCODE NAME TYPE: cause`.
+            logger.error("plugin/errors: 2 \(outcome.qname(in: query)) \(QueryLogLine.typeName(outcome.qtype)): no selected peer is healthy and fail_open is off")
         }
     }
 }

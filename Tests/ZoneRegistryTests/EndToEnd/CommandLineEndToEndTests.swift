@@ -114,4 +114,16 @@ import Testing
         #expect(process.terminationStatus == 0)
         #expect(printed.isEmpty, "\(String(decoding: printed, as: UTF8.self))")
     }
+
+    @Test func aSecondSignalDuringLameduckExitsAtOnce() throws {
+        let daemon = try DaemonProcess(corefile: ".:PORT {\n    bind 127.0.6.22\n    whoami\n    health 127.0.6.22:8080 {\n        lameduck 5s\n    }\n}\n")
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForLog("plugin/health: Going into lameduck mode for 5s", timeout: 2))
+        let seconds = measure {
+            daemon.signal(SIGINT)
+            #expect(daemon.waitForExit() == 0)
+        }
+        #expect(seconds < 1, "exited after \(seconds) s")
+        #expect(daemon.stderrText.contains("second signal, leaving lameduck mode now"))
+    }
 }

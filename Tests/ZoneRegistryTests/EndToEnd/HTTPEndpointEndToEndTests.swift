@@ -58,7 +58,7 @@ import Testing
         #expect(try Curl.get(Self.ready).body == "OK")
 
         daemon.signal(SIGTERM)
-        #expect(daemon.waitForLog("going into lameduck mode for 2.0s", timeout: 1))
+        #expect(daemon.waitForLog("plugin/health: Going into lameduck mode for 2s", timeout: 1))
         let lameduck = try Curl.get(Self.ready)
         #expect(lameduck.status == 503)
         #expect(lameduck.body == "lameduck\n")

@@ -24,6 +24,19 @@ import Testing
             log
             whoami
         }
+        errors.test:PORT {
+            bind 127.0.6.1
+            errors
+            zoneregistry {
+                interval 300
+                timeout 200ms
+                fail_open off
+                peer dead.errors.test {
+                    ipv4 127.0.6.3
+                    protocol tcp
+                }
+            }
+        }
         quiet.test:PORT {
             bind 127.0.6.1
             whoami
@@ -84,5 +97,14 @@ import Testing
         #expect(logLine(sourcePort: marker) != nil)
         #expect(!daemon.logText.contains("127.0.6.9:\(quiet) "))
         #expect(!daemon.logText.contains("127.0.6.9:\(badvers) "))
+    }
+
+    @Test func errorsLogsEachSERVFAILAsCoreDNSsErrorsPluginDoes() throws {
+        // Nothing listens on the only peer: after its first probe, fail_open off means SERVFAIL.
+        #expect(try eventually(timeout: 3) {
+            try Dig.query("app.errors.test", "A", port: daemon.port, server: "127.0.6.1").status == "SERVFAIL"
+        })
+        #expect(daemon.waitForLog("[ERROR] plugin/errors: 2 app.errors.test. A: no selected peer is healthy and fail_open is off"),
+                "\(daemon.logText)")
     }
 }

@@ -48,6 +48,11 @@ import Testing
         try Dig.query("app.service.example.test", "A", port: daemon.port, server: "127.0.5.40")
     }
 
+    /// Entries in /proc/PID/fd: sockets, timers' fds, the log file.
+    func openDescriptors() -> Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(daemon.process.processIdentifier)/fd").count) ?? -1
+    }
+
     func reload(_ text: String) throws {
         try text.replacingOccurrences(of: "PORT", with: String(daemon.port)).write(to: daemon.corefile, atomically: true, encoding: .utf8)
         daemon.signal(SIGHUP)
@@ -56,6 +61,7 @@ import Testing
     @Test func twentyReloadsUnderLoadLoseNoQueryKeepHealthAndApplyOnlyValidConfigs() throws {
         let prod2 = ["peer": "prod2.service.example.test."]
         let before = try MetricsScrape.scrape("127.0.5.40:9153")
+        let descriptorsBefore = openDescriptors()
         let load = try Dnsperf(server: "127.0.5.40", port: daemon.port, queries: [
             "app.service.example.test A", "www.app.service.example.test AAAA", "service.example.test SOA",
             "prod1.service.example.test A", "example.org A",
@@ -97,6 +103,9 @@ import Testing
         #expect(after.sum("coredns_zoneregistry_query_count_total")
                 >= before.sum("coredns_zoneregistry_query_count_total") + Double(statistics.completed) * 4 / 5 - 5)
         #expect(!daemon.logText.contains("peer prod2.service.example.test. up"))
+        // Kept listeners were not reopened and cancelled probes closed their sockets: the
+        // descriptor count is where it was (give or take a probe in flight).
+        #expect(openDescriptors() <= descriptorsBefore + 2, "\(descriptorsBefore) → \(openDescriptors())")
     }
 
     @Test func aPeerWhoseHostIsUnchangedKeepsItsHealthUntilItsNextProbe() throws {
@@ -107,5 +116,17 @@ import Testing
         #expect(try answer().answer.map(\.data) == ["127.0.5.41"])
         #expect(try eventually(timeout: 3) { try answer().answer.map(\.data) == ["127.0.5.41", "127.0.5.41"] })
         #expect(daemon.waitForLog("peer prod2.service.example.test. up", timeout: 1))
+    }
+
+    @Test func debugAddedOrRemovedByAReloadTurnsProbeVerdictLinesOnAndOff() throws {
+        let verdict = "[DEBUG] plugin/zoneregistry: peer prod1.service.example.test. probe: pass"
+        #expect(!daemon.logText.contains(verdict))
+        try reload(Self.corefile(ttl: 40, extra: "        debug"))
+        #expect(daemon.waitForLog(verdict, timeout: 3), "\(daemon.logText)")
+        try reload(Self.corefile(ttl: 41))
+        #expect(daemon.waitForLog("plugin/reload: reloaded", count: 2, timeout: 2))
+        let lines = daemon.logText.components(separatedBy: verdict).count
+        usleep(1_500_000)
+        #expect(daemon.logText.components(separatedBy: verdict).count == lines)
     }
 }
