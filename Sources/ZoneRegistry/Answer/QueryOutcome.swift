@@ -10,6 +10,10 @@ struct QueryOutcome: Sendable {
     /// Index into the responder's zone list of the zone that took the query; nil when none
     /// did (REFUSED, FORMERR, NOTIMP, dropped).
     var zoneIndex: Int?
+    /// Index into the registry's zones when the block's `zoneregistry` answered the query (did
+    /// not fall through); nil when `whoami` or nothing did. The plugin's query metrics count
+    /// these, under that registry zone.
+    var registryZoneIndex: Int?
     var id: UInt16 = 0
     var opcode: UInt8 = 0
     /// The response header's flags word (QR, AA, TC, RD, RCODE...); 0 when dropped.

@@ -77,7 +77,8 @@ final class QueryResponder {
             result = HandlerAnswer(rcode: .badVers, authoritative: false)    // RFC 6891 §6.1.3
         } else if let zone = longestZone() {
             outcome.zoneIndex = zone
-            result = handle(query, block: blocks[zone], transport: transport, client: client, writer: &writer)
+            result = handle(query, block: blocks[zone], transport: transport, client: client, writer: &writer,
+                            outcome: &outcome)
         } else {
             result = HandlerAnswer(rcode: .refused, authoritative: false)
         }
@@ -100,11 +101,12 @@ final class QueryResponder {
 
     /// The block's handler chain: `zoneregistry` first, then `whoami`, else REFUSED.
     private func handle(_ query: ParsedQuery, block: ServerBlock, transport: Transport, client: ClientAddress,
-                        writer: inout MessageWriter) -> HandlerAnswer {
+                        writer: inout MessageWriter, outcome: inout QueryOutcome) -> HandlerAnswer {
         if let registry = block.registry, query.qclass == .in || query.qclass == .any,
            let zone = registryZone(of: registry) {
             let plan = RegistryPlan.classify(name, qtype: query.qtype, zone: zone, in: registry)
             if !(plan.fallsThrough && fallsThrough(registry)) {
+                outcome.registryZoneIndex = zone
                 return RegistryAnswerWriter(registry: registry, zone: zone, name: name).write(plan, into: &writer)
             }
         }

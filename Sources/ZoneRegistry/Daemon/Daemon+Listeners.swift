@@ -12,7 +12,7 @@ extension Daemon {
         var pending = PendingListeners(plans: [], openedUDP: [:], openedTCP: [:])
         for (key, zones) in wanted.sorted(by: { $0.key.description < $1.key.description }) {
             pending.plans.append((key, QueryResponder(zones: zones),
-                                  QueryObserver(metrics: metrics, server: "dns://\(key)", zones: zones, logger: logger)))
+                                  QueryObserver(metrics: metrics, server: key.serverLabel, zones: zones, logger: logger)))
         }
         do {
             for plan in pending.plans where udpListeners[plan.key] == nil {

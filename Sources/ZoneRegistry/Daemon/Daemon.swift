@@ -68,7 +68,7 @@ final class Daemon {
             let previous = monitors.first { $0.registry.config.zones.first == registry.config.zones.first }
             do {
                 nextMonitors.append(try HealthMonitor(loop: loop, registry: registry, previous: previous, limiter: limiter,
-                                                      metrics: probeMetrics, logger: logger))
+                                                      metrics: probeMetrics, logger: Daemon.registryLogger(debug: registry.config.debug)))
             } catch {
                 throw ApplyError(description: error.message)
             }
@@ -95,11 +95,24 @@ final class Daemon {
         configuration = next
     }
 
+    /// The registry's logger, in CoreDNS's shape (`[INFO] plugin/zoneregistry: peer ... down`),
+    /// with debug lines only where `debug` asks for them. Made on every apply, so a reload that
+    /// adds or removes `debug` takes effect like any other change.
+    static func registryLogger(debug: Bool) -> Logger {
+        var logger = Logger(label: "plugin/zoneregistry")
+        logger.logLevel = debug ? .debug : .info
+        return logger
+    }
+
     static func makeBlocks(_ configuration: Configuration, previous: [ServerBlock]) -> [ServerBlock] {
         let seconds = UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970))
         return configuration.servers.map { server in
-            let registry = server.registry.map { config in
-                Registry(config: config, serial: seconds, previous: Daemon.previousRegistry(for: config, in: previous))
+            let registry = server.registry.map { declared in
+                // CoreDNS's server-level `debug` turns on every plugin's debug output in its
+                // block (the seed puts it there): the registry's probe verdicts included.
+                var config = declared
+                config.debug = declared.debug || server.debug
+                return Registry(config: config, serial: seconds, previous: Daemon.previousRegistry(for: config, in: previous))
             }
             return ServerBlock(config: server, registry: registry)
         }
@@ -122,21 +135,32 @@ final class Daemon {
             try apply(next)
             logger.info("plugin/reload: reloaded \(configPath)")
         } catch {
-            logger.error("plugin/reload: reload of \(configPath) failed, the running configuration keeps serving:\n\(error)")
+            // One line per event (SPEC §7), so a log pipeline keeps each error whole.
+            for line in "\(error)".split(separator: "\n") {
+                logger.error("plugin/reload: \(line)")
+            }
+            logger.error("plugin/reload: reload of \(configPath) failed, the running configuration keeps serving")
         }
     }
 
     /// SIGTERM/SIGINT: with `lameduck` configured keep answering (with `/ready` at 503) for
     /// that long; then close every handle so the loop ends and the process exits 0.
+    /// A second signal during lameduck (an operator's repeated Ctrl-C) cuts it short, as
+    /// CoreDNS's second SIGINT force-quits.
     func stop() {
-        guard !stopping, !inLameduck else { return }
+        guard !stopping else { return }
+        if inLameduck {
+            logger.info("plugin/health: second signal, leaving lameduck mode now")
+            shutdown()
+            return
+        }
         let lameduck = configuration.servers.compactMap { $0.health?.lameduckMilliseconds }.max() ?? 0
         guard lameduck > 0 else {
             shutdown()
             return
         }
         inLameduck = true
-        logger.info("going into lameduck mode for \(Double(lameduck) / 1000)s")
+        logger.info("plugin/health: Going into lameduck mode for \(GoDuration.format(milliseconds: lameduck))")
         let timer = LoopTimer(loop: loop)
         timer.start(after: UInt64(lameduck)) { [unowned self] in self.shutdown() }
         lameduckTimer = timer

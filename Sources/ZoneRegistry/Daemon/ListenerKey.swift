@@ -6,6 +6,13 @@ struct ListenerKey: Hashable, Sendable, CustomStringConvertible {
     var description: String {
         host.isIPv6 ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
+
+    /// The `server` label of the DNS metrics, as CoreDNS writes it so dashboards and alerts
+    /// keep matching: `dns://127.0.0.1:53`, `dns://[::1]:53`, and `dns://:53` for the two
+    /// wildcards a block without `bind` listens on (they share one set of series).
+    var serverLabel: String {
+        ListenHost.wildcards.contains(host) ? "dns://:\(port)" : "dns://\(self)"
+    }
 }
 
 extension Configuration {

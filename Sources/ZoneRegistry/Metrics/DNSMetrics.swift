@@ -4,11 +4,12 @@
 /// Label sets are resolved to a slot when a listener is configured, so counting a query is
 /// array arithmetic: no hashing of strings and no allocation on the query path.
 final class DNSMetrics {
-    /// `server` and `zone` labels of one slot: a zone as served by one listener.
+    /// `server` and `zone` labels of one slot. Request slots are a zone as served by one
+    /// listener (the server block's zone, as CoreDNS labels `coredns_dns_*`); registry slots
+    /// are a registry zone on one listener (the plugin's `coredns_zoneregistry_*`).
     struct SlotLabels: Hashable {
         var server: String
         var zone: String
-        var isRegistry: Bool
     }
 
     /// Query types with their own `type` label, as CoreDNS's monitored types; the rest are "other".
@@ -27,18 +28,30 @@ final class DNSMetrics {
     private var slotIndex: [SlotLabels: Int] = [:]
     private var requests: [UInt64] = []
     private var responses: [UInt64] = []
+    private(set) var registrySlots: [SlotLabels] = []
+    private var registrySlotIndex: [SlotLabels: Int] = [:]
     private var registryQueries: [UInt64] = []
     private var registryDurations: [Histogram] = []
 
-    /// The slot for a label set, created on first use (at configuration time, not per query).
-    func slot(server: String, zone: String, isRegistry: Bool) -> Int {
-        let labels = SlotLabels(server: server, zone: zone, isRegistry: isRegistry)
+    /// The request slot for a label set, created on first use (at configuration time, not per query).
+    func slot(server: String, zone: String) -> Int {
+        let labels = SlotLabels(server: server, zone: zone)
         if let index = slotIndex[labels] { return index }
         let index = slots.count
         slots.append(labels)
         slotIndex[labels] = index
         requests += Array(repeating: 0, count: DNSMetrics.requestCells)
         responses += Array(repeating: 0, count: DNSMetrics.rcodeCells)
+        return index
+    }
+
+    /// The registry slot for a registry zone on a listener, created on first use.
+    func registrySlot(server: String, zone: String) -> Int {
+        let labels = SlotLabels(server: server, zone: zone)
+        if let index = registrySlotIndex[labels] { return index }
+        let index = registrySlots.count
+        registrySlots.append(labels)
+        registrySlotIndex[labels] = index
         registryQueries.append(0)
         registryDurations.append(.dnsDuration)
         return index
@@ -56,17 +69,19 @@ final class DNSMetrics {
         return rcode == 16 ? rcodeNames.count : rcodeNames.count + 1
     }
 
-    /// Counts one query and its response. `seconds` is the time from receipt to send.
-    func record(slot: Int, tcp: Bool, ipv6: Bool, qtype: UInt16, rcode: UInt16, answered: Bool, seconds: Double) {
+    /// Counts one query and its response.
+    func record(slot: Int, tcp: Bool, ipv6: Bool, qtype: UInt16, rcode: UInt16, answered: Bool) {
         let cell = ((tcp ? 1 : 0) * 2 + (ipv6 ? 1 : 0)) * DNSMetrics.typeCount + DNSMetrics.typeIndex(qtype)
         requests[slot * DNSMetrics.requestCells + cell] &+= 1
         if answered {
             responses[slot * DNSMetrics.rcodeCells + DNSMetrics.rcodeIndex(rcode)] &+= 1
         }
-        if slots[slot].isRegistry {
-            registryQueries[slot] &+= 1
-            registryDurations[slot].observe(seconds)
-        }
+    }
+
+    /// Counts one query a registry answered. `seconds` is the time from receipt to send.
+    func recordRegistry(slot: Int, seconds: Double) {
+        registryQueries[slot] &+= 1
+        registryDurations[slot].observe(seconds)
     }
 
     func render(into text: inout PrometheusText) {
@@ -93,11 +108,11 @@ final class DNSMetrics {
             }
         }
         text.family("coredns_zoneregistry_query_count_total", .counter, help: "Counter of queries answered by the zone registry.")
-        for (slot, labels) in slots.enumerated() where labels.isRegistry {
+        for (slot, labels) in registrySlots.enumerated() {
             text.sample("coredns_zoneregistry_query_count_total", [("server", labels.server), ("zone", labels.zone)], registryQueries[slot])
         }
         text.family("coredns_zoneregistry_response_duration_seconds", .histogram, help: "Histogram of the time each zone registry query took.")
-        for (slot, labels) in slots.enumerated() where labels.isRegistry {
+        for (slot, labels) in registrySlots.enumerated() {
             text.histogram("coredns_zoneregistry_response_duration_seconds", [("server", labels.server), ("zone", labels.zone)], registryDurations[slot])
         }
     }

@@ -23,6 +23,21 @@ import Testing
         #expect(other.zoneIndex == 0 && DecodedMessage(bytes)!.glue.count == 2)
     }
 
+    @Test func onlyQueriesTheRegistryAnswersAreMarkedAsRegistryQueries() {
+        let config = registryConfig(zones: ["service.example.net", "other.example.net"], peers: standardPeers)
+        let block = ServerBlock(config: blockConfig(["."], whoami: true, registry: config),
+                                registry: Registry(config: config, serial: 1, previous: nil))
+        let harness = Harness(zones: [(zone: ".", block: block)])
+        let (inRegistry, _) = harness.raw(makeQuery("api.other.example.net", .a))
+        #expect(inRegistry.zoneIndex == 0 && inRegistry.registryZoneIndex == 1)
+        // Block `.` takes it, the registry does not: whoami answers, not a registry query.
+        let (outside, _) = harness.raw(makeQuery("example.org", .a))
+        #expect(outside.zoneIndex == 0 && outside.registryZoneIndex == nil)
+        let fallsThrough = Harness(mode: .address, fallthroughZones: [], whoami: true)
+        #expect(fallsThrough.raw(makeQuery("api.service.example.net", .mx)).0.registryZoneIndex == nil)
+        #expect(fallsThrough.raw(makeQuery("api.service.example.net", .a)).0.registryZoneIndex == 0)
+    }
+
     @Test func whoamiReportsTheClientAddressAndPort() {
         let block = ServerBlock(config: blockConfig(["."], whoami: true), registry: nil)
         let harness = Harness(zones: [(zone: ".", block: block)])

@@ -82,4 +82,48 @@ import Testing
         #expect(try Dig.query("x.example.test", "A", port: port).status == "NOERROR")
         _ = daemon
     }
+
+    @Test func pidfileHoldsTheProcessIDWhileRunningAndIsRemovedOnExit() throws {
+        let pidfile = FileManager.default.temporaryDirectory.appendingPathComponent("zr-\(UUID().uuidString).pid")
+        let daemon = try DaemonProcess(corefile: ".:PORT {\n    bind 127.0.6.20\n    whoami\n}\n", extraArguments: ["-pidfile", pidfile.path])
+        let written = try String(contentsOf: pidfile, encoding: .utf8)
+        #expect(written == "\(daemon.process.processIdentifier)\n")
+        #expect(daemon.stop() == 0)
+        #expect(!FileManager.default.fileExists(atPath: pidfile.path))
+    }
+
+    @Test func quietPrintsNoBannerAndStillServes() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zr-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let port = UInt16.random(in: 20_000...59_999)
+        let corefile = directory.appendingPathComponent("Corefile")
+        try ".:\(port) {\n    bind 127.0.6.21\n    whoami\n}\n".write(to: corefile, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = DaemonProcess.binary
+        process.arguments = ["-conf", corefile.path, "-quiet"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        #expect(try eventually(timeout: 3) { try Dig.query("example.org", "A", port: port, server: "127.0.6.21").status == "NOERROR" })
+        kill(process.processIdentifier, SIGTERM)
+        let printed = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(printed.isEmpty, "\(String(decoding: printed, as: UTF8.self))")
+    }
+
+    @Test func aSecondSignalDuringLameduckExitsAtOnce() throws {
+        let daemon = try DaemonProcess(corefile: ".:PORT {\n    bind 127.0.6.22\n    whoami\n    health 127.0.6.22:8080 {\n        lameduck 5s\n    }\n}\n")
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForLog("plugin/health: Going into lameduck mode for 5s", timeout: 2))
+        let seconds = measure {
+            daemon.signal(SIGINT)
+            #expect(daemon.waitForExit() == 0)
+        }
+        #expect(seconds < 1, "exited after \(seconds) s")
+        #expect(daemon.stderrText.contains("second signal, leaving lameduck mode now"))
+    }
 }

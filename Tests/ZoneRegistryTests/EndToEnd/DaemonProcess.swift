@@ -16,13 +16,16 @@ final class DaemonProcess {
         return packageRoot.appendingPathComponent(candidates[0])
     }
 
-    let process = Process()
+    /// A fresh `Process` per attempt: Foundation refuses to run one twice.
+    private(set) var process = Process()
     let directory: URL
     let corefile: URL
     let port: UInt16
-    private let output = Pipe()
-    private let errors = Pipe()
-    /// Everything the daemon wrote to stderr so far (logs), read after it stopped.
+    private var output = Pipe()
+    /// stderr goes to a file, not a pipe: a daemon with `log` writes a line per query, and a
+    /// pipe nobody drains would fill and block its loop mid-test.
+    let stderrFile: URL
+    /// Everything the daemon wrote to stderr (logs), read after it stopped.
     private(set) var stderrText = ""
 
     /// Writes `corefile` (with `PORT` replaced by a free port) and starts the daemon on it,
@@ -31,27 +34,33 @@ final class DaemonProcess {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("zr-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         corefile = directory.appendingPathComponent("Corefile")
+        stderrFile = directory.appendingPathComponent("stderr.log")
         var lastError = ""
         for _ in 0..<5 {
+            process = Process()
+            output = Pipe()
             let port = UInt16.random(in: 20_000...59_999)
             try text.replacingOccurrences(of: "PORT", with: String(port)).write(to: corefile, atomically: true, encoding: .utf8)
-            if try DaemonProcess.launch(process: process, arguments: ["-conf", corefile.path] + extraArguments, output: output, errors: errors) {
+            if try DaemonProcess.launch(process: process, arguments: ["-conf", corefile.path] + extraArguments, output: output, errors: stderrFile) {
                 self.port = port
                 return
             }
-            lastError = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            if !lastError.contains("EADDRINUSE") { break }
             process.waitUntilExit()
+            lastError = (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? ""
+            if !lastError.contains("EADDRINUSE") { break }
         }
         throw DaemonError.didNotStart(lastError)
     }
 
-    private static func launch(process: Process, arguments: [String], output: Pipe, errors: Pipe) throws -> Bool {
+    private static func launch(process: Process, arguments: [String], output: Pipe, errors: URL) throws -> Bool {
         process.executableURL = binary
         process.arguments = arguments
         process.standardOutput = output
-        process.standardError = errors
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        let log = try FileHandle(forWritingTo: errors)
+        process.standardError = log
         try process.run()
+        try? log.close()
         var banner = ""
         while !banner.contains("zoneregistry-") {
             let data = output.fileHandleForReading.availableData
@@ -65,6 +74,30 @@ final class DaemonProcess {
         kill(process.processIdentifier, signal)
     }
 
+    /// What the daemon has logged so far, while it runs.
+    var logText: String {
+        (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? ""
+    }
+
+    /// Polls the log until `text` occurs at least `count` times; false after `timeout` seconds.
+    @discardableResult
+    func waitForLog(_ text: String, count: Int = 1, timeout: Double = 5) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        repeat {
+            if logText.components(separatedBy: text).count - 1 >= count { return true }
+            usleep(20_000)
+        } while Date() < deadline
+        return false
+    }
+
+    /// Waits (without signalling) for the daemon to exit by itself; returns the exit status.
+    @discardableResult
+    func waitForExit() -> Int32 {
+        process.waitUntilExit()
+        stderrText = logText
+        return process.terminationStatus
+    }
+
     /// Sends SIGTERM and waits; returns the exit status.
     @discardableResult
     func stop() -> Int32 {
@@ -72,7 +105,7 @@ final class DaemonProcess {
             signal(SIGTERM)
             process.waitUntilExit()
         }
-        stderrText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        stderrText = logText
         return process.terminationStatus
     }
 

@@ -30,14 +30,27 @@ import Testing
 
     @Test func dnsMetricsCountPerTypeAndRcode() {
         let metrics = DNSMetrics()
-        let slot = metrics.slot(server: "dns://127.0.0.1:53", zone: "example.test.", isRegistry: true)
-        metrics.record(slot: slot, tcp: false, ipv6: false, qtype: 1, rcode: 0, answered: true, seconds: 0.0001)
-        metrics.record(slot: slot, tcp: true, ipv6: true, qtype: 99, rcode: 5, answered: true, seconds: 0.0001)
+        let slot = metrics.slot(server: "dns://127.0.0.1:53", zone: "example.test.")
+        metrics.record(slot: slot, tcp: false, ipv6: false, qtype: 1, rcode: 0, answered: true)
+        metrics.record(slot: slot, tcp: true, ipv6: true, qtype: 99, rcode: 5, answered: true)
         var text = PrometheusText()
         metrics.render(into: &text)
         #expect(text.text.contains("coredns_dns_requests_total{server=\"dns://127.0.0.1:53\",zone=\"example.test.\",proto=\"udp\",family=\"1\",type=\"A\"} 1\n"))
         #expect(text.text.contains("coredns_dns_requests_total{server=\"dns://127.0.0.1:53\",zone=\"example.test.\",proto=\"tcp\",family=\"2\",type=\"other\"} 1\n"))
         #expect(text.text.contains("coredns_dns_responses_total{server=\"dns://127.0.0.1:53\",zone=\"example.test.\",rcode=\"REFUSED\"} 1\n"))
-        #expect(text.text.contains("coredns_zoneregistry_query_count_total{server=\"dns://127.0.0.1:53\",zone=\"example.test.\"} 2\n"))
+    }
+
+    @Test func registryQueriesAreCountedUnderTheRegistryZoneNotTheBlockZone() {
+        let metrics = DNSMetrics()
+        _ = metrics.slot(server: "dns://127.0.0.1:53", zone: ".")
+        let registry = metrics.registrySlot(server: "dns://127.0.0.1:53", zone: "service.example.net.")
+        #expect(metrics.registrySlot(server: "dns://127.0.0.1:53", zone: "service.example.net.") == registry)
+        metrics.recordRegistry(slot: registry, seconds: 0.0001)
+        metrics.recordRegistry(slot: registry, seconds: 0.0001)
+        var text = PrometheusText()
+        metrics.render(into: &text)
+        #expect(text.text.contains("coredns_zoneregistry_query_count_total{server=\"dns://127.0.0.1:53\",zone=\"service.example.net.\"} 2\n"))
+        #expect(text.text.contains("coredns_zoneregistry_response_duration_seconds_count{server=\"dns://127.0.0.1:53\",zone=\"service.example.net.\"} 2\n"))
+        #expect(!text.text.contains("coredns_zoneregistry_query_count_total{server=\"dns://127.0.0.1:53\",zone=\".\"}"))
     }
 }
