@@ -22,8 +22,10 @@ final class DaemonProcess {
     let port: UInt16
     private let output = Pipe()
     private let errors = Pipe()
-    /// Everything the daemon wrote to stderr so far (logs), read after it stopped.
-    private(set) var stderrText = ""
+    /// The daemon's stderr (its log), collected while it runs.
+    let log = DaemonLog()
+    /// Everything the daemon wrote to stderr so far (logs).
+    var stderrText: String { log.text }
 
     /// Writes `corefile` (with `PORT` replaced by a free port) and starts the daemon on it,
     /// returning once its startup banner says every listener is open.
@@ -37,6 +39,7 @@ final class DaemonProcess {
             try text.replacingOccurrences(of: "PORT", with: String(port)).write(to: corefile, atomically: true, encoding: .utf8)
             if try DaemonProcess.launch(process: process, arguments: ["-conf", corefile.path] + extraArguments, output: output, errors: errors) {
                 self.port = port
+                log.collect(from: errors.fileHandleForReading)
                 return
             }
             lastError = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -72,7 +75,7 @@ final class DaemonProcess {
             signal(SIGTERM)
             process.waitUntilExit()
         }
-        stderrText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        log.waitForEnd()
         return process.terminationStatus
     }
 
