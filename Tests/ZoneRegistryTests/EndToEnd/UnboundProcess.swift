@@ -1,9 +1,10 @@
 import Foundation
 
 /// A real recursive resolver: `unbound -d` with a stub zone pointing at the registry, as a
-/// site resolver would be set up in front of it. Iterator only (no DNSSEC), no cache worth
-/// the name (`cache-max-ttl: 0`), so every resolution asks the registry again and follows
-/// its current referral. Everything else is refused, so nothing leaves loopback.
+/// site resolver would be set up in front of it. Iterator only (no DNSSEC), caches kept short
+/// (`cache-max-ttl: 0`); measured here, unbound 1.17 still reuses a referral until the
+/// registry's own TTL runs out, counted in whole seconds (up to TTL + 1 s). Names outside the
+/// stub zone are refused, so nothing leaves loopback.
 /// Killed with SIGKILL (Foundation starts children with signals blocked).
 final class UnboundProcess {
     let address: String
