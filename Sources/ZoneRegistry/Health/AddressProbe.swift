@@ -40,6 +40,12 @@ final class AddressProbe {
         }
     }
 
+    /// A probe dropped before its verdict must not leave its timer or socket armed: libuv
+    /// would call back into freed memory.
+    deinit {
+        cancel()
+    }
+
     /// Abandons the probe without a verdict (reload, shutdown).
     func cancel() {
         completion = nil

@@ -95,11 +95,18 @@ final class HealthMonitor {
     func stop() {
         timers.forEach { $0.close() }
         timers.removeAll()
-        for (index, probe) in running {
+        // Queued probes first: freeing an in-flight slot below starts the next queued probe at
+        // once, and that must never be one of ours (it would run on a stopped monitor and hold
+        // its slot for good).
+        for (index, id) in ids.enumerated() where running[index] == nil {
+            limiter.finished(id)
+        }
+        let probes = running
+        running.removeAll()
+        for (index, probe) in probes {
             probe.cancel()
             limiter.finished(ids[index])
         }
-        running.removeAll()
     }
 
     private func probe(peer index: Int) {

@@ -25,8 +25,8 @@ final class DaemonProcess {
     /// stderr goes to a file, not a pipe: a daemon with `log` writes a line per query, and a
     /// pipe nobody drains would fill and block its loop mid-test.
     let stderrFile: URL
-    /// Everything the daemon wrote to stderr (logs), read after it stopped.
-    private(set) var stderrText = ""
+    /// Everything the daemon wrote to stderr (its log) so far.
+    var stderrText: String { logText }
 
     /// Writes `corefile` (with `PORT` replaced by a free port) and starts the daemon on it,
     /// returning once its startup banner says every listener is open.
@@ -81,10 +81,15 @@ final class DaemonProcess {
 
     /// Polls the log until `text` occurs at least `count` times; false after `timeout` seconds.
     @discardableResult
+    /// How many times `text` occurs in the log so far.
+    func logCount(_ text: String) -> Int {
+        logText.components(separatedBy: text).count - 1
+    }
+
     func waitForLog(_ text: String, count: Int = 1, timeout: Double = 5) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         repeat {
-            if logText.components(separatedBy: text).count - 1 >= count { return true }
+            if logCount(text) >= count { return true }
             usleep(20_000)
         } while Date() < deadline
         return false
@@ -94,7 +99,6 @@ final class DaemonProcess {
     @discardableResult
     func waitForExit() -> Int32 {
         process.waitUntilExit()
-        stderrText = logText
         return process.terminationStatus
     }
 
@@ -105,7 +109,6 @@ final class DaemonProcess {
             signal(SIGTERM)
             process.waitUntilExit()
         }
-        stderrText = logText
         return process.terminationStatus
     }
 

@@ -3,6 +3,7 @@ import Foundation
 /// Polls `condition` every `every` seconds until it holds; false when `timeout` seconds pass
 /// first. End-to-end tests wait on what an operator would watch (an answer, a status code),
 /// never on a fixed sleep.
+@discardableResult
 func eventually(timeout: Double, every: Double = 0.1, _ condition: () throws -> Bool) rethrows -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     repeat {
