@@ -36,8 +36,9 @@ final class HealthMonitor {
         states = config.peers.map { peer in
             let state = kept[peer.host]
             // A changed rise/fall starts counting afresh but keeps the verdict already reached.
-            if let state, state.rise == config.rise, state.fall == config.fall { return state }
-            return HealthState(rise: config.rise, fall: config.fall)
+            guard let state else { return HealthState(rise: config.rise, fall: config.fall) }
+            if state.rise == config.rise, state.fall == config.fall { return state }
+            return HealthState(rise: config.rise, fall: config.fall, health: state.health)
         }
         ids = config.peers.map { _ in limiter.makeID() }
         var contexts: [String: TLSClientContext] = [:]

@@ -18,6 +18,13 @@ struct HealthState: Sendable, Equatable {
         self.fall = max(1, fall)
     }
 
+    /// A state that continues a verdict already reached (a reload changed `rise`/`fall`):
+    /// the streak starts afresh, the peer stays up or down.
+    init(rise: Int, fall: Int, health: PeerHealth) {
+        self.init(rise: rise, fall: fall)
+        self.health = health
+    }
+
     /// Takes one round's verdict (see `ProbeVerdict.anyPasses`); returns the transition
     /// when the state changed, nil when it did not.
     mutating func record(_ verdict: ProbeVerdict) -> HealthTransition? {

@@ -65,3 +65,14 @@ import Testing
         #expect(states(rise: 0, fall: -1, [true, false, true]) == [.up, .down, .up])
     }
 }
+
+@Suite struct HealthStateReloadTests {
+    @Test func aReloadThatChangesRiseKeepsTheVerdictReached() {
+        var state = HealthState(rise: 1, fall: 1)
+        _ = state.record(.refused)
+        var reloaded = HealthState(rise: 2, fall: 1, health: state.health)
+        #expect(reloaded.health == .down)
+        #expect(reloaded.record(.pass) == nil)
+        #expect(reloaded.record(.pass)?.to == .up)
+    }
+}
