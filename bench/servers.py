@@ -6,6 +6,7 @@ NS + glue, `app` with the A/AAAA set the daemon answers in address mode (scenari
 NS + glue referral it answers in delegate mode (scenario 2).
 """
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -143,7 +144,8 @@ class Server:
     def start(self, wait=15.0):
         self.log = open(os.path.join(self.dir, "server.log"), "w")
         self.proc = subprocess.Popen(["taskset", "-c", SERVER_CORE] + self.command(), cwd=self.dir,
-                                     stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+                                     stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+                                     preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (65536, 65536)))
         deadline = time.time() + wait
         while time.time() < deadline:
             if self.proc.poll() is not None:
