@@ -14,7 +14,10 @@ int main(int argc, char **argv) {
     if (argc != 3) { fprintf(stderr, "usage: %s N PORT\n", argv[0]); return 2; }
     int n = atoi(argv[1]), port = atoi(argv[2]);
     if (n < 1 || n > 48 * 256) { fprintf(stderr, "N must be 1..12288\n"); return 2; }
-    struct rlimit rl = { (rlim_t)n + 64, (rlim_t)n + 64 };
+    struct rlimit rl;
+    getrlimit(RLIMIT_NOFILE, &rl);
+    if (rl.rlim_max < (rlim_t)n + 64) rl.rlim_max = (rlim_t)n + 64;
+    rl.rlim_cur = rl.rlim_max;
     if (setrlimit(RLIMIT_NOFILE, &rl) < 0) { perror("setrlimit"); return 1; }
     int ep = epoll_create1(0);
     for (int i = 0; i < n; i++) {

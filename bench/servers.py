@@ -129,6 +129,12 @@ def rss_kib(root):
     return total
 
 
+def raise_fd_limit():
+    """Probing 10,000 peers needs more descriptors than a shell's default soft limit."""
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
 class Server:
     name = "?"
     probe_name = "app." + ZONE
@@ -145,7 +151,7 @@ class Server:
         self.log = open(os.path.join(self.dir, "server.log"), "w")
         self.proc = subprocess.Popen(["taskset", "-c", SERVER_CORE] + self.command(), cwd=self.dir,
                                      stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
-                                     preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (65536, 65536)))
+                                     preexec_fn=raise_fd_limit)
         deadline = time.time() + wait
         while time.time() < deadline:
             if self.proc.poll() is not None:
