@@ -10,6 +10,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
+#include <errno.h>
+#include <sys/syscall.h>
 #include <openssl/ssl.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
@@ -86,6 +88,61 @@ static inline uv_stream_t *zr_tcp_stream(uv_tcp_t *h) { return (uv_stream_t *)h;
 static inline uv_handle_t *zr_connect_stream_handle(uv_connect_t *r) { return (uv_handle_t *)r->handle; }
 static inline uv_tcp_t *zr_stream_tcp(uv_stream_t *h) { return (uv_tcp_t *)h; }
 
+/* SO_RCVBUFFORCE lets root pass net.core.rmem_max; 0 on success. */
+static inline int zr_force_receive_buffer(int fd, int bytes) {
+    return setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes);
+}
+
+/* Replies of one receive batch, sent with one sendmmsg(2) (the syscall, so that no feature
+   macro has to reach glibc's declaration). Names are copied: the receive addresses belong to
+   libuv's batch. */
+#define ZR_UDP_BATCH 32
+
+struct zr_mmsghdr {
+    struct msghdr msg_hdr;
+    unsigned int msg_len;
+};
+
+typedef struct zr_udp_batch {
+    int fd;
+    unsigned count;
+    struct zr_mmsghdr msgs[ZR_UDP_BATCH];
+    struct iovec iov[ZR_UDP_BATCH];
+    struct sockaddr_storage names[ZR_UDP_BATCH];
+} zr_udp_batch;
+
+static inline unsigned zr_udp_batch_capacity(void) { return ZR_UDP_BATCH; }
+
+static inline void zr_udp_batch_add(zr_udp_batch *b, const void *data, size_t length, const struct sockaddr *to) {
+    unsigned i = b->count++;
+    socklen_t size = to->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+    memcpy(&b->names[i], to, size);
+    b->iov[i].iov_base = (void *)data;
+    b->iov[i].iov_len = length;
+    struct msghdr *h = &b->msgs[i].msg_hdr;
+    h->msg_name = &b->names[i];
+    h->msg_namelen = size;
+    h->msg_iov = &b->iov[i];
+    h->msg_iovlen = 1;
+    h->msg_control = NULL;
+    h->msg_controllen = 0;
+    h->msg_flags = 0;
+}
+
+/* Sends the batch. Returns how many replies left (or were lost to an error other than a full
+   send buffer, as a full queue would lose them); replies from there on met EAGAIN/ENOBUFS and
+   are the caller's to queue. */
+static inline unsigned zr_udp_batch_flush(zr_udp_batch *b) {
+    unsigned done = 0;
+    while (done < b->count) {
+        long n = syscall(SYS_sendmmsg, b->fd, b->msgs + done, b->count - done, MSG_DONTWAIT);
+        if (n > 0) { done += (unsigned)n; continue; }
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) break;
+        done++;
+    }
+    return done;
+}
 
 /* OpenSSL spells these as macros over SSL_ctrl/SSL_CTX_ctrl, which Swift cannot call. */
 
