@@ -24,8 +24,10 @@ release: deps
 run: release
 	examples/run.sh
 
+# Everything CI runs: unit and end-to-end tests, then the bench smoke.
 test: build
 	$(SWIFT) test
+	$(MAKE) bench-quick
 
 clean:
 	rm -rf .build
