@@ -36,6 +36,17 @@ enum SocketAddress {
     }
 }
 
+/// Binds a TCP handle to `host`:`port` and starts listening. IPv6 sockets are IPv6-only so
+/// that a wildcard block can hold both 0.0.0.0 and :: on one port.
+func bindAndListen(_ handle: UnsafeMutablePointer<uv_tcp_t>, host: ListenHost, port: UInt16, backlog: Int32,
+                   _ connected: uv_connection_cb) throws(LoopError) {
+    let flags = host.isIPv6 ? UInt32(UV_TCP_IPV6ONLY.rawValue) : 0
+    try SocketAddress.withSockaddr(SocketAddress.storage(host: host, port: port)) { (address) throws(LoopError) in
+        try uvCheck(uv_tcp_bind(handle, address, flags), "bind tcp \(host) port \(port)")
+    }
+    try uvCheck(uv_listen(zr_tcp_stream(handle), backlog, connected), "listen tcp \(host) port \(port)")
+}
+
 extension ListenHost {
     /// The wildcard addresses used when a server block has no `bind`: 0.0.0.0 and ::.
     static let wildcards: [ListenHost] = [.v4(IPv4Address(value: 0)), .v6(IPv6Address(high: 0, low: 0))]

@@ -25,11 +25,7 @@ final class StreamServer {
         }
         handle.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         do {
-            let flags = host.isIPv6 ? UInt32(UV_TCP_IPV6ONLY.rawValue) : 0
-            try SocketAddress.withSockaddr(SocketAddress.storage(host: host, port: port)) { (address) throws(LoopError) in
-                try uvCheck(uv_tcp_bind(handle, address, flags), "bind tcp \(host) port \(port)")
-            }
-            try uvCheck(uv_listen(zr_tcp_stream(handle), 128, streamConnectionArrived), "listen tcp \(host) port \(port)")
+            try bindAndListen(handle, host: host, port: port, backlog: 128, streamConnectionArrived)
         } catch {
             close()
             throw error

@@ -35,11 +35,7 @@ final class TCPListener {
         }
         handle.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         do {
-            let flags = host.isIPv6 ? UInt32(UV_TCP_IPV6ONLY.rawValue) : 0
-            try SocketAddress.withSockaddr(SocketAddress.storage(host: host, port: port)) { (address) throws(LoopError) in
-                try uvCheck(uv_tcp_bind(handle, address, flags), "bind tcp \(host) port \(port)")
-            }
-            try uvCheck(uv_listen(zr_tcp_stream(handle), 511, tcpConnectionArrived), "listen tcp \(host) port \(port)")
+            try bindAndListen(handle, host: host, port: port, backlog: 511, tcpConnectionArrived)
         } catch {
             close()
             throw error
