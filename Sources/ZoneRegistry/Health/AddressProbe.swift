@@ -40,6 +40,9 @@ final class AddressProbe {
         }
     }
 
+    /// A probe dropped without a verdict still releases its socket and timer.
+    deinit { cancel() }
+
     /// Abandons the probe without a verdict (reload, shutdown).
     func cancel() {
         completion = nil

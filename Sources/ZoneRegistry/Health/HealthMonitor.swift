@@ -95,11 +95,17 @@ final class HealthMonitor {
     func stop() {
         timers.forEach { $0.close() }
         timers.removeAll()
-        for (index, probe) in running {
+        // Leave the limiter's queue first: finishing a running probe below admits the next
+        // waiting peer, and that must never be one of ours — its probe would start on this
+        // stopped monitor and be dropped with its socket and timer still open (a reload under
+        // load crashed on that timer; MisbehavingPeerTests).
+        for (index, id) in ids.enumerated() where running[index] == nil { limiter.finished(id) }
+        let probes = running
+        running.removeAll()
+        for (index, probe) in probes {
             probe.cancel()
             limiter.finished(ids[index])
         }
-        running.removeAll()
     }
 
     private func probe(peer index: Int) {
