@@ -116,6 +116,9 @@ class Listener:
         # SYN-SENT forever, and so does every probe.
         for _ in range(3):
             client = socket.socket(family, socket.SOCK_STREAM)
+            # From the listener's own address, not an ephemeral port of 127.0.0.1 that other
+            # tests' daemons may want to bind.
+            client.bind((address, 0))
             client.setblocking(False)
             client.connect_ex((address, port))
             held.append(client)

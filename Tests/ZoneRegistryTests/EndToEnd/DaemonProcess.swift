@@ -16,12 +16,12 @@ final class DaemonProcess {
         return packageRoot.appendingPathComponent(candidates[0])
     }
 
-    let process = Process()
+    private(set) var process = Process()
     let directory: URL
     let corefile: URL
     let port: UInt16
-    private let output = Pipe()
-    private let errors = Pipe()
+    private var output = Pipe()
+    private var errors = Pipe()
     /// Everything the daemon wrote to stderr so far (logs), read after it stopped.
     private(set) var stderrText = ""
 
@@ -35,6 +35,8 @@ final class DaemonProcess {
         for _ in 0..<5 {
             let port = UInt16.random(in: 20_000...59_999)
             try text.replacingOccurrences(of: "PORT", with: String(port)).write(to: corefile, atomically: true, encoding: .utf8)
+            // A Process runs once and closes its pipes' write ends: a retry needs new ones.
+            (process, output, errors) = (Process(), Pipe(), Pipe())
             if try DaemonProcess.launch(process: process, arguments: ["-conf", corefile.path] + extraArguments, output: output, errors: errors) {
                 self.port = port
                 return

@@ -11,9 +11,25 @@ final class RawSocket {
     /// Stream bytes read past the last framed message (pipelined answers).
     private var pending: [UInt8] = []
 
+    /// Where these sockets come from. Left to the kernel, a connection to 127.0.9.x would take
+    /// an ephemeral port of 127.0.0.1, the address other suites' daemons bind to random ports
+    /// of while this one holds a thousand connections open.
+    static let sourceAddress = "127.0.9.254"
+
     private init(type: Int32, host: String, port: UInt16) throws {
         fd = socket(AF_INET, type, 0)
         guard fd >= 0 else { throw RawSocketError.failed("socket", errno) }
+        var source = sockaddr_in()
+        source.sin_family = sa_family_t(AF_INET)
+        inet_pton(AF_INET, RawSocket.sourceAddress, &source.sin_addr)
+        let bound = withUnsafePointer(to: &source) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else {
+            let error = errno
+            close(fd)
+            throw RawSocketError.failed("bind", error)
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
