@@ -108,6 +108,21 @@ final class TCPStream {
         }
     }
 
+    /// Ends the connection with a reset instead of a FIN (SO_LINGER 0), discarding anything
+    /// unsent. For probes, whose verdict is already given: the side that closes first keeps a
+    /// TIME_WAIT socket for a minute, and a registry probing a thousand peers every second
+    /// would pin tens of thousands of local ports (HAProxy closes its checks the same way).
+    func abort() {
+        if !finished {
+            var fd: uv_os_fd_t = -1
+            if uv_fileno(zr_tcp_handle(handle), &fd) == 0 {
+                var option = linger(l_onoff: 1, l_linger: 0)
+                _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+            }
+        }
+        close()
+    }
+
     private func deliver(_ event: Event) {
         guard !finished else { return }
         handler?(event)

@@ -2,8 +2,9 @@ import Foundation
 import Testing
 @testable import ZoneRegistry
 
-/// How a probe's stream reports a peer that resets the connection right after sending part
-/// of a response: the reset and the bytes arrive in one poll, where libuv itself says EOF.
+/// Resets on a probe's stream: a peer resetting right after part of a response (the reset
+/// and the bytes arrive in one poll, where libuv itself says EOF), and a probe resetting its
+/// own connection once it has a verdict.
 @Suite struct TCPStreamResetTests {
     static let address = "127.0.9.40"
 
@@ -84,5 +85,22 @@ import Testing
         #expect(events == ["connected", "received 10", "end of stream"])
         stream.close()
         Self.run(loop, milliseconds: 10)
+    }
+
+    /// A probe that has its verdict resets its connection rather than closing it, so no
+    /// TIME_WAIT socket is left on the registry's side: the peer reads a reset, not an end.
+    @Test func abortResetsTheConnection() throws {
+        let (server, port) = try Self.listener()
+        defer { close(server) }
+        let loop = try EventLoop()
+        let stream = try TCPStream(loop: loop, address: .v4(IPv4Address(Self.address)!), port: port) { _ in }
+        Self.run(loop, milliseconds: 50)
+        let peer = accept(server, nil, nil)
+        defer { close(peer) }
+        stream.abort()
+        Self.run(loop, milliseconds: 20)
+        var byte: UInt8 = 0
+        let count = recv(peer, &byte, 1, 0)
+        #expect(count == -1 && errno == ECONNRESET)
     }
 }
