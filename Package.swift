@@ -16,10 +16,13 @@ let package = Package(
             pkgConfig: "libuv",
             providers: [.apt(["libuv1-dev", "libssl-dev"])]
         ),
+        // Declares libFuzzer's driver for `make fuzz` builds (-DFUZZING); empty otherwise.
+        .target(name: "CFuzzing"),
         .executableTarget(
             name: "ZoneRegistry",
             dependencies: [
                 "CLibUV",
+                "CFuzzing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

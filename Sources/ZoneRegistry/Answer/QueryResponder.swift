@@ -111,7 +111,8 @@ final class QueryResponder {
             }
         }
         if block.config.whoami {
-            return WhoamiAnswer.write(client: client, transport: transport, qclass: query.qclass, into: &writer)
+            return WhoamiAnswer.write(client: client, transport: transport, qclass: query.qclass,
+                                      qnameLength: name.length, into: &writer)
         }
         return HandlerAnswer(rcode: .refused, authoritative: false)
     }

@@ -1,1 +1,5 @@
+#if FUZZING
+FuzzDriver.run()
+#else
 ZoneRegistryCommand.main()
+#endif

@@ -50,7 +50,7 @@ final class AddressProbe {
     func cancel() {
         completion = nil
         timer.close()
-        stream?.close()
+        stream?.abort()
         stream = nil
     }
 

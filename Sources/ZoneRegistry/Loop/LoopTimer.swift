@@ -2,7 +2,7 @@ import CLibUV
 
 /// A libuv timer running a Swift closure on the loop: probe rounds, probe timeouts, lameduck.
 ///
-/// Loop-owned. `close()` must be called when done; the timer's memory is freed in the close callback.
+/// Loop-owned. `close()` when done (or drop it: deinit closes); the memory is freed in the close callback.
 final class LoopTimer {
     private let handle: UnsafeMutablePointer<uv_timer_t>
     private var action: (() -> Void)?
@@ -32,6 +32,10 @@ final class LoopTimer {
     func unreference() {
         uv_unref(zr_timer_handle(handle))
     }
+
+    /// A timer dropped without `close()` must not fire into freed memory: `handle.data`
+    /// still names this object until the handle is closed.
+    deinit { close() }
 
     func close() {
         guard !closed else { return }

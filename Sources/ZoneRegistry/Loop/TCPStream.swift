@@ -108,6 +108,21 @@ final class TCPStream {
         }
     }
 
+    /// Ends the connection with a reset instead of a FIN (SO_LINGER 0), discarding anything
+    /// unsent. For probes, whose verdict is already given: the side that closes first keeps a
+    /// TIME_WAIT socket for a minute, and a registry probing a thousand peers every second
+    /// would pin tens of thousands of local ports (HAProxy closes its checks the same way).
+    func abort() {
+        if !finished {
+            var fd: uv_os_fd_t = -1
+            if uv_fileno(zr_tcp_handle(handle), &fd) == 0 {
+                var option = linger(l_onoff: 1, l_linger: 0)
+                _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+            }
+        }
+        close()
+    }
+
     private func deliver(_ event: Event) {
         guard !finished else { return }
         handler?(event)
@@ -134,12 +149,25 @@ final class TCPStream {
     fileprivate func read(_ count: Int) {
         guard !finished else { return }
         if count == Int(UV_EOF.rawValue) {
-            deliver(.endOfStream)
+            let error = pendingSocketError()
+            deliver(error == 0 ? .endOfStream : .failed(LoopError(operation: "read", code: -error)))
         } else if count < 0 {
             deliver(.failed(LoopError(operation: "read", code: Int32(count))))
         } else if count > 0 {
             deliver(.received(Array(UnsafeRawBufferPointer(start: readBuffer, count: count))))
         }
+    }
+
+    /// libuv reports end of stream, not `ECONNRESET`, when a reset arrives in the same poll as
+    /// the last bytes (POLLHUP after a partial read, `uv__stream_io`), so a peer resetting
+    /// mid-response would look like one that closed. The reset is still pending on the socket.
+    private func pendingSocketError() -> Int32 {
+        var fd: uv_os_fd_t = -1
+        guard uv_fileno(zr_tcp_handle(handle), &fd) == 0 else { return 0 }
+        var error: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        guard getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 else { return 0 }
+        return error
     }
 
     fileprivate func wrote(status: Int32) {

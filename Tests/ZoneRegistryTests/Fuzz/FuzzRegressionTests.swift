@@ -1,0 +1,36 @@
+import Testing
+@testable import ZoneRegistry
+
+/// One test per crash or broken invariant the fuzzers found, stated as the rule it broke.
+/// The raw inputs are replayed too, from `Tests/Fuzz/regressions/` (`FuzzCorpusReplayTests`).
+@Suite struct FuzzRegressionTests {
+    /// A name of `length` bytes on the wire (root byte included), in labels of up to 63 bytes.
+    static func longName(length: Int) -> String {
+        var labels: [String] = []
+        var left = length - 1
+        while left > 0 {
+            let label = min(63, left - 1)
+            labels.append(String(repeating: "n", count: label))
+            left -= label + 1
+        }
+        return labels.joined(separator: ".")
+    }
+
+    /// RFC 1035 §2.3.4: `_udp.` + a 251-byte query name is 256 bytes, which no resolver accepts;
+    /// whoami sent it and made the whole response undecodable (fuzz input
+    /// `regressions/dns/whoami-*`).
+    @Test(arguments: [Transport.udp, .tcp])
+    func whoamiLeavesOutAnSRVOwnerLongerThan255Bytes(transport: Transport) {
+        let block = ServerBlock(config: blockConfig(["."], whoami: true), registry: nil)
+        let harness = Harness(zones: [(zone: ".", block: block)])
+        for length in 250...255 {
+            let qname = Self.longName(length: length)
+            let (outcome, bytes) = harness.raw(makeQuery(qname, .a), transport: transport)
+            let reply = DecodedMessage(bytes)
+            #expect(reply != nil, "length \(length): response does not decode")
+            #expect(outcome.rcode == 0)
+            let types = reply?.additional.map(\.type) ?? []
+            #expect(types == (length <= 250 ? [.a, .srv] : [.a]), "length \(length)")
+        }
+    }
+}
