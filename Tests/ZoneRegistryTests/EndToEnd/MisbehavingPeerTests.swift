@@ -129,6 +129,7 @@ import Testing
         #expect(after == baseline, "open files \(baseline) before the misbehaving peers, \(after) after")
         #expect(daemon.isRunning)
         #expect(daemon.stop() == 0)
+        withExtendedLifetime(peers) {}
     }
 }
 
