@@ -50,8 +50,9 @@ fuzz-smoke: fuzz-build
 # End-to-end suites are skipped: they start the ordinary .build/debug daemon.
 test-asan: deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan \
-		--skip 'EndToEnd|HostileTraffic|MisbehavingPeer'
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/Sanitizers/lsan-suppressions.txt \
+		$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan \
+			--skip 'EndToEnd|HostileTraffic|MisbehavingPeer'
 
 clean:
 	rm -rf .build

@@ -86,8 +86,16 @@ final class TCPConnection {
             return
         }
         used += count
+        answerBuffered()
+    }
+
+    /// Answers the complete messages in the buffer, in order, until replies queued for a
+    /// client that does not read pass the bound: the rest wait, unread, until it catches up
+    /// (`written`). Answering them all regardless would queue a reply for every pipelined
+    /// query already read, up to a buffer's worth (thousands) per client.
+    private func answerBuffered() {
         var offset = 0
-        while used - offset >= 2, !closed {
+        while used - offset >= 2, !closed, !readingPaused {
             let length = Int(buffer.load(fromByteOffset: offset, as: UInt8.self)) << 8
                 | Int(buffer.load(fromByteOffset: offset + 1, as: UInt8.self))
             guard used - offset - 2 >= length else { break }
@@ -168,7 +176,8 @@ final class TCPConnection {
         }
         if readingPaused && queuedReplyBytes <= listener.limits.maxQueuedReplyBytes / 2 {
             readingPaused = false
-            if uv_read_start(zr_tcp_stream(stream), tcpAllocate, tcpRead) != 0 { close() }
+            answerBuffered()
+            if !readingPaused && !closed && uv_read_start(zr_tcp_stream(stream), tcpAllocate, tcpRead) != 0 { close() }
         }
     }
 

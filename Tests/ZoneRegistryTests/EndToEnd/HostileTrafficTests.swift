@@ -208,4 +208,63 @@ import Testing
         #expect(after == baseline, "open files \(baseline) before, \(after) after")
         #expect(daemon.stop() == 0)
     }
+
+    /// A registry whose delegations are big (~17 KB over TCP): 200 peers with both addresses.
+    static var bigCorefile: String {
+        var peers = ""
+        for index in 1...200 {
+            peers += "            peer p\(index).big.test {\n                ipv4 127.0.9.11\n                ipv6 ::1\n"
+                + "                protocol tcp\n                port 9\n            }\n"
+        }
+        return "big.test:PORT {\n    bind 127.0.9.1\n    zoneregistry {\n        interval 300\n\(peers)    }\n}\n"
+    }
+
+    /// Resident memory of a process in KiB, from /proc.
+    static func residentKiB(_ pid: Int32) -> Int {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? -1
+    }
+
+    /// CPU time a process has used, in clock ticks, from /proc.
+    static func cpuTicks(_ pid: Int32) -> Int {
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+        return fields.count > 12 ? (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0) : -1
+    }
+
+    /// RFC 7766 §6.2.1.1 pipelining from clients that never read their answers: once 256 KiB
+    /// of replies wait for such a client, the daemon answers nothing more of what it already
+    /// read from it, and soon goes idle. Answering every buffered query regardless queued a
+    /// 12 KB delegation for each of 2,000 queries per client: ~10 MB more memory per second
+    /// of a fully busy loop, for tens of seconds.
+    @Test func pipelinedQueriesFromClientsThatNeverReadAreBounded() throws {
+        let daemon = try LoggedDaemon(corefile: Self.bigCorefile)
+        let query = makeQuery("www.big.test", .a)
+        let framed = be16(UInt16(query.count)) + query
+        _ = try tcpExchange(query, host: Self.host, port: daemon.port)
+        let before = Self.residentKiB(daemon.pid)
+        var clients: [RawSocket] = []
+        for _ in 0..<4 {
+            let client = try RawSocket.tcp(Self.host, daemon.port)
+            client.send(Array((0..<2_000).map { _ in framed }.joined()))    // 60 KB: one read
+            clients.append(client)
+        }
+        // Busy until the kernel's buffers and 256 KiB per client are full, then idle.
+        var ticks = Self.cpuTicks(daemon.pid)
+        var idle = false
+        for _ in 0..<20 where !idle {
+            usleep(300_000)
+            let now = Self.cpuTicks(daemon.pid)
+            idle = now == ticks
+            ticks = now
+        }
+        let after = Self.residentKiB(daemon.pid)
+        #expect(idle, "the daemon kept answering clients that do not read")
+        #expect(after - before < 32 * 1024, "resident memory \(before) KiB → \(after) KiB with 4 clients not reading")
+        let answer = try Dig.query("www.big.test", "A", port: daemon.port, server: Self.host, options: ["+tcp"])
+        #expect(answer.status == "NOERROR" && answer.authority.count == 200, "\(answer.raw)")
+        clients.removeAll()
+        #expect(daemon.stop() == 0)
+    }
 }

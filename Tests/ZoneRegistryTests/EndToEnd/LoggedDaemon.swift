@@ -21,7 +21,7 @@ final class LoggedDaemon {
         for _ in 0..<5 {
             let port = UInt16.random(in: 20_000...59_999)
             try text.replacingOccurrences(of: "PORT", with: String(port)).write(to: corefile, atomically: true, encoding: .utf8)
-            FileManager.default.createFile(atPath: logFile.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
             let output = Pipe()
             process = Process()
             process.executableURL = DaemonProcess.binary
