@@ -24,10 +24,13 @@ release: deps
 run: release
 	examples/run.sh
 
-# Everything CI runs: unit and end-to-end tests, then the bench smoke.
+# Everything CI runs: unit and end-to-end tests, the bench smoke, each fuzzer for 60 s,
+# and the unit tests under AddressSanitizer.
 test: build
 	$(SWIFT) test
 	$(MAKE) bench-quick
+	$(MAKE) fuzz-smoke
+	$(MAKE) test-asan
 
 # libFuzzer targets (Tests/Fuzz/): the daemon built with -DFUZZING runs libFuzzer on the
 # target named by ZR_FUZZ_TARGET instead of serving. Release + ASan: ~10k DNS messages/s.
