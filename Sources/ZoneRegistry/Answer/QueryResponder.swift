@@ -3,7 +3,12 @@
 ///
 /// One responder serves one listening address+port: the (zone, block) pairs whose keys carry
 /// that port. It lives on the loop thread and owns the scratch storage every query reuses
-/// (decoded name, compression table), so answering allocates nothing.
+/// (decoded name, compression table, answer templates), so answering allocates nothing.
+///
+/// A plain query whose registry answer was written before, under the same SOA serial, is
+/// answered from `AnswerTemplates` (header, the question as sent, the stored sections, OPT);
+/// every other query, and the first of each question, takes the general path below, which
+/// then stores its answer as a template.
 final class QueryResponder {
     private let zoneNames: [WireName]
     private let blocks: [ServerBlock]
@@ -11,17 +16,34 @@ final class QueryResponder {
     let maxUDPResponseSize: Int
     private var name = NameBuffer()
     private let compression = CompressionTable()
+    /// Off only to compare both paths (tests, fuzzing).
+    let usesTemplates: Bool
+    private let templates = AnswerTemplates()
+    /// Queries answered from a template (tests check that the fast path is taken).
+    private(set) var templateAnswers = 0
+    /// Where template variants are written before they are stored: a whole message, so that
+    /// nothing is left out for lack of room.
+    private let templateScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: WireLimit.maxMessage, alignment: 16)
 
-    init(zones: [(zone: DomainName, block: ServerBlock)], maxUDPResponseSize: Int = Int(EDNS.serverPayloadSize)) {
+    init(zones: [(zone: DomainName, block: ServerBlock)], maxUDPResponseSize: Int = Int(EDNS.serverPayloadSize),
+         usesTemplates: Bool = true) {
         zoneNames = zones.map { WireName($0.zone) }
         blocks = zones.map(\.block)
         self.maxUDPResponseSize = max(WireLimit.classicUDPPayload, maxUDPResponseSize)
+        self.usesTemplates = usesTemplates
     }
+
+    deinit { templateScratch.deallocate() }
 
     func respond(to query: UnsafeRawBufferPointer, into response: UnsafeMutableRawBufferPointer,
                  transport: Transport, client: ClientAddress) -> QueryOutcome {
         var outcome = QueryOutcome()
         guard response.count >= WireLimit.headerSize else { return outcome }
+        let key = usesTemplates ? QuestionKey.read(query) : nil
+        if let key, answerFromTemplate(key, query: query, into: response, transport: transport, outcome: &outcome) {
+            templateAnswers &+= 1
+            return outcome
+        }
         switch QueryReader.read(query, name: &name) {
         case .drop:
             return outcome
@@ -41,7 +63,8 @@ final class QueryResponder {
             return outcome
         case .query(let parsed):
             describe(parsed.header, qtype: parsed.qtype, qclass: parsed.qclass, edns: parsed.edns, into: &outcome)
-            answer(parsed, query: query, into: response, transport: transport, client: client, outcome: &outcome)
+            answer(parsed, query: query, into: response, transport: transport, client: client, key: key,
+                   outcome: &outcome)
             return outcome
         }
     }
@@ -66,19 +89,20 @@ final class QueryResponder {
 
     private func answer(_ query: ParsedQuery, query bytes: UnsafeRawBufferPointer,
                         into response: UnsafeMutableRawBufferPointer, transport: Transport,
-                        client: ClientAddress, outcome: inout QueryOutcome) {
+                        client: ClientAddress, key: QuestionKey?, outcome: inout QueryOutcome) {
         let limit = transport == .udp ? udpLimit(query.edns) : WireLimit.maxMessage
         var writer = MessageWriter(into: response, limit: limit, compression: compression)
         if query.edns != nil { writer.reserveTail(MessageWriter.optRecordSize) }
         guard writer.copyQuestion(from: bytes, end: query.questionEnd, name: name) else { return }
 
         var result: HandlerAnswer
+        var plan: RegistryPlan?
         if let edns = query.edns, edns.version > 0 {
             result = HandlerAnswer(rcode: .badVers, authoritative: false)    // RFC 6891 §6.1.3
         } else if let zone = longestZone() {
             outcome.zoneIndex = zone
             result = handle(query, block: blocks[zone], transport: transport, client: client, writer: &writer,
-                            outcome: &outcome)
+                            plan: &plan, outcome: &outcome)
         } else {
             result = HandlerAnswer(rcode: .refused, authoritative: false)
         }
@@ -88,6 +112,10 @@ final class QueryResponder {
         }
         finish(&writer, header: query.header, questionCount: 1, result, edns: query.edns,
                truncated: result.sectionsOverflowed && transport == .udp, outcome: &outcome)
+        if let key, let plan, plan.isTemplatable, let zone = outcome.zoneIndex,
+           let registryZone = outcome.registryZoneIndex {
+            storeTemplate(key, query: bytes, plan: plan, zone: zone, registryZone: registryZone)
+        }
     }
 
     /// The longest zone of this listener containing the question name.
@@ -101,12 +129,14 @@ final class QueryResponder {
 
     /// The block's handler chain: `zoneregistry` first, then `whoami`, else REFUSED.
     private func handle(_ query: ParsedQuery, block: ServerBlock, transport: Transport, client: ClientAddress,
-                        writer: inout MessageWriter, outcome: inout QueryOutcome) -> HandlerAnswer {
+                        writer: inout MessageWriter, plan written: inout RegistryPlan?,
+                        outcome: inout QueryOutcome) -> HandlerAnswer {
         if let registry = block.registry, query.qclass == .in || query.qclass == .any,
            let zone = registryZone(of: registry) {
             let plan = RegistryPlan.classify(name, qtype: query.qtype, zone: zone, in: registry)
             if !(plan.fallsThrough && fallsThrough(registry)) {
                 outcome.registryZoneIndex = zone
+                written = plan
                 return RegistryAnswerWriter(registry: registry, zone: zone, name: name).write(plan, into: &writer)
             }
         }
@@ -147,5 +177,91 @@ final class QueryResponder {
         outcome.length = writer.finish(id: header.id, flags: flags, questionCount: questionCount)
         outcome.rcode = result.rcode.rawValue
         outcome.responseFlags = flags
+    }
+
+    // MARK: templates
+
+    /// Answers `key`'s question from its template when one is current and the whole response
+    /// fits; false sends the query down the general path, with nothing changed.
+    @inline(__always)
+    private func answerFromTemplate(_ key: QuestionKey, query: UnsafeRawBufferPointer,
+                                    into response: UnsafeMutableRawBufferPointer, transport: Transport,
+                                    outcome: inout QueryOutcome) -> Bool {
+        guard let entry = templates.entry(for: key, in: query),
+              let registry = blocks[Int(entry.zone)].registry, registry.serial == entry.serial
+        else { return false }
+        let limit = min(transport == .udp ? udpLimit(key.edns) : WireLimit.maxMessage, response.count)
+        let optSize = key.edns == nil ? 0 : MessageWriter.optRecordSize
+        // Checked against the longest variant before the rotation turns, so a query sent on
+        // to the general path does not turn it twice.
+        guard key.questionEnd + Int(entry.longestVariant) + optSize <= limit else { return false }
+        var variant = 0
+        if entry.rotates {
+            guard let round = registry.nextRound(inZone: Int(entry.registryZone)),
+                  round.start < Int(entry.variantCount) else { return false }
+            variant = round.start
+        }
+        let rcode = Rcode(rawValue: entry.rcode)
+        var flags = HeaderFlag.qr | (key.flags & (HeaderFlag.rd | HeaderFlag.cd)) | rcode.headerBits
+        if entry.authoritative { flags |= HeaderFlag.aa }
+        outcome.length = MessageWriter.assemble(
+            into: response, query: query, questionEnd: key.questionEnd,
+            header: MessageHeader(id: key.id, flags: flags, questionCount: 1, answerCount: entry.answerCount,
+                                  authorityCount: entry.authorityCount, additionalCount: entry.additionalCount),
+            sections: templates.sections(of: key, variant: variant),
+            opt: key.edns.map { (rcode, $0.dnssecOK) })
+        outcome.rcode = entry.rcode
+        outcome.responseFlags = flags
+        outcome.id = key.id
+        outcome.qtype = key.qtype
+        outcome.qclass = key.qclass
+        outcome.qnameLength = key.nameLength
+        outcome.ednsPayloadSize = key.edns?.payloadSize
+        outcome.dnssecOK = key.edns?.dnssecOK ?? false
+        outcome.zoneIndex = Int(entry.zone)
+        outcome.registryZoneIndex = Int(entry.registryZone)
+        return true
+    }
+
+    /// Writes `plan` once per rotation start into the scratch message and keeps the sections
+    /// as `key`'s template. Runs after the query's own response is complete.
+    private func storeTemplate(_ key: QuestionKey, query: UnsafeRawBufferPointer, plan: RegistryPlan,
+                               zone: Int, registryZone: Int) {
+        guard let registry = blocks[zone].registry,
+              templates.mayFill(key, isStale: { self.blocks[Int($0.zone)].registry?.serial != $0.serial })
+        else { return }
+        let variants = plan.rotationCount ?? 1
+        guard variants > 0, variants <= Int(UInt16.max) else { return }
+        var entry = AnswerTemplates.Entry()
+        entry.serial = registry.serial
+        entry.zone = UInt16(zone)
+        entry.registryZone = UInt16(registryZone)
+        entry.rotates = plan.rotationCount != nil
+        entry.variantCount = UInt16(variants)
+        let scratch = templateScratch
+        var first: HandlerAnswer?
+        var counts: (UInt16, UInt16, UInt16) = (0, 0, 0)
+        templates.fill(key, query: query, entry: entry) { index in
+            var writer = MessageWriter(into: scratch, limit: WireLimit.maxMessage, compression: compression)
+            guard writer.copyQuestion(from: query, end: key.questionEnd, name: name) else { return nil }
+            let result = RegistryAnswerWriter(registry: registry, zone: registryZone, name: name)
+                .write(plan.rotated(to: index), into: &writer)
+            let written = (writer.answerCount, writer.authorityCount, writer.additionalCount)
+            guard !result.sectionsOverflowed else { return nil }
+            if let first {
+                guard first.rcode == result.rcode, first.authoritative == result.authoritative,
+                      counts == written else { return nil }
+            } else {
+                first = result
+                counts = written
+            }
+            return UnsafeRawBufferPointer(rebasing: scratch[key.questionEnd..<writer.position])
+        } finishing: { entry in
+            guard let first else { return false }
+            entry.rcode = first.rcode.rawValue
+            entry.authoritative = first.authoritative
+            (entry.answerCount, entry.authorityCount, entry.additionalCount) = counts
+            return true
+        }
     }
 }

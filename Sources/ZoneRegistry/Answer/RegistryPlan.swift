@@ -116,3 +116,36 @@ extension RegistryPlan {
         return .selectedAddresses(family, round)
     }
 }
+
+extension RegistryPlan {
+    /// How many rotation starts the answer has when it follows the zone's round-robin; nil
+    /// when it does not rotate.
+    var rotationCount: Int? {
+        switch self {
+        case .selectedAddresses(_, let round), .serviceReferral(_, let round): return round.count
+        default: return nil
+        }
+    }
+
+    /// The same answer for the round starting at `start`.
+    func rotated(to start: Int) -> RegistryPlan {
+        switch self {
+        case .selectedAddresses(let family, let round):
+            return .selectedAddresses(family, SelectionRound(start: start, count: round.count))
+        case .serviceReferral(let cutOffset, let round):
+            return .serviceReferral(cutOffset: cutOffset, SelectionRound(start: start, count: round.count))
+        default:
+            return self
+        }
+    }
+
+    /// Whether the bytes written depend only on the lowercased question and the registry's
+    /// state. Not so in `cname` mode: the target copies the question's labels in the client's
+    /// case, and whether it is too long depends on which peer the rotation put first.
+    var isTemplatable: Bool {
+        switch self {
+        case .cname, .targetTooLong: return false
+        default: return true
+        }
+    }
+}

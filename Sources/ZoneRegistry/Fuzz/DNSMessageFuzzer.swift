@@ -4,7 +4,9 @@
 ///
 /// The query ID's low bits set peer health before the query, so the fuzzer also explores
 /// selections (secondaries only, none healthy → SERVFAIL or fail-open). Checked for every
-/// input, on both transports: the SPEC §4 protocol rules a malformed query must still obey.
+/// input, on both transports: the SPEC §4 protocol rules a malformed query must still obey,
+/// and that answers from templates are byte for byte those of the general path (each input
+/// is asked twice, so the second answer can come from the template the first one stored).
 final class DNSMessageFuzzer: FuzzChecker {
     static let corefile = """
         d.fuzz.test {
@@ -80,6 +82,8 @@ final class DNSMessageFuzzer: FuzzChecker {
     }
 
     private let responder: QueryResponder
+    /// The same configuration on twin registries, answering without templates.
+    private let general: QueryResponder
     private let registries: [Registry]
     private let udpResponse: UnsafeMutableRawBufferPointer
     private let tcpResponse: UnsafeMutableRawBufferPointer
@@ -98,15 +102,27 @@ final class DNSMessageFuzzer: FuzzChecker {
             fatalError("the DNS fuzzer's Corefile must make exactly one listener")
         }
         responder = QueryResponder(zones: zones)
-        registries = blocks.compactMap(\.registry)
+        let twins = blocks.map { block in
+            ServerBlock(config: block.config,
+                        registry: block.registry.map { Registry(config: $0.config, serial: $0.serial, previous: nil) })
+        }
+        guard let twinZones = Configuration.listenerZones(blocks: twins).values.first else {
+            fatalError("the DNS fuzzer's twin blocks make no listener")
+        }
+        general = QueryResponder(zones: twinZones, usesTemplates: false)
+        registries = (blocks + twins).compactMap(\.registry)
         // Exactly the sizes a listener allows, so that ASan sees any write past them.
         udpResponse = .allocate(byteCount: responder.maxUDPResponseSize, alignment: 16)
         tcpResponse = .allocate(byteCount: WireLimit.maxMessage, alignment: 16)
+        generalResponse = .allocate(byteCount: WireLimit.maxMessage, alignment: 16)
     }
+
+    private let generalResponse: UnsafeMutableRawBufferPointer
 
     deinit {
         udpResponse.deallocate()
         tcpResponse.deallocate()
+        generalResponse.deallocate()
     }
 
     func check(_ query: UnsafeRawBufferPointer) throws(FuzzViolation) {
@@ -126,7 +142,19 @@ final class DNSMessageFuzzer: FuzzChecker {
 
     private func check(_ query: UnsafeRawBufferPointer, transport: Transport,
                        into buffer: UnsafeMutableRawBufferPointer) throws(FuzzViolation) {
+        for _ in 0..<2 { try checkOnce(query, transport: transport, into: buffer) }
+    }
+
+    private func checkOnce(_ query: UnsafeRawBufferPointer, transport: Transport,
+                           into buffer: UnsafeMutableRawBufferPointer) throws(FuzzViolation) {
         let outcome = responder.respond(to: query, into: buffer, transport: transport, client: client)
+        let generalLimit = transport == .udp ? responder.maxUDPResponseSize : WireLimit.maxMessage
+        let expected = general.respond(to: query, into: UnsafeMutableRawBufferPointer(rebasing: generalResponse[0..<generalLimit]),
+                                       transport: transport, client: client)
+        guard outcome.length == expected.length,
+              buffer[0..<outcome.length].elementsEqual(generalResponse[0..<expected.length]) else {
+            throw FuzzViolation("\(transport): the template answer differs from the general path's")
+        }
         // The query log line reads the question back out of the query: it must not trap either.
         _ = QueryLogLine.format(qname: outcome.qname(in: query), querySize: query.count, outcome: outcome,
                                 transport: transport, client: client, seconds: 0)

@@ -205,3 +205,44 @@ struct MessageWriter {
         return false
     }
 }
+
+extension MessageWriter {
+    /// A whole response from parts already in wire form: `header`, the query's question
+    /// `[12, questionEnd)` as sent, `sections`, and an OPT record when `opt` carries the
+    /// response's RCODE and the query's DO bit (RFC 6891 §6.1.2, RFC 3225 §3). The caller has
+    /// checked that it fits. Returns the length.
+    @inline(__always)
+    static func assemble(into response: UnsafeMutableRawBufferPointer, query: UnsafeRawBufferPointer,
+                         questionEnd: Int, header: MessageHeader, sections: UnsafeRawBufferPointer,
+                         opt: (rcode: Rcode, dnssecOK: Bool)?) -> Int {
+        let optSize = opt == nil ? 0 : optRecordSize
+        let length = questionEnd + sections.count + optSize
+        guard length <= response.count, questionEnd <= query.count, let base = response.baseAddress,
+              let source = query.baseAddress else { return 0 }
+        func store(_ value: UInt16, at offset: Int) {
+            base.storeBytes(of: value.bigEndian, toByteOffset: offset, as: UInt16.self)
+        }
+        store(header.id, at: 0)
+        store(header.flags, at: 2)
+        store(header.questionCount, at: 4)
+        store(header.answerCount, at: 6)
+        store(header.authorityCount, at: 8)
+        store(header.additionalCount + (opt == nil ? 0 : 1), at: 10)
+        (base + WireLimit.headerSize).copyMemory(from: source + WireLimit.headerSize,
+                                                 byteCount: questionEnd - WireLimit.headerSize)
+        if let sectionBytes = sections.baseAddress {
+            (base + questionEnd).copyMemory(from: sectionBytes, byteCount: sections.count)
+        }
+        if let opt {
+            let at = questionEnd + sections.count
+            base.storeBytes(of: 0, toByteOffset: at, as: UInt8.self)
+            store(RecordType.opt.rawValue, at: at + 1)
+            store(EDNS.serverPayloadSize, at: at + 3)
+            base.storeBytes(of: opt.rcode.extendedBits, toByteOffset: at + 5, as: UInt8.self)
+            base.storeBytes(of: 0, toByteOffset: at + 6, as: UInt8.self)
+            store(opt.dnssecOK ? EDNS.doBit : 0, at: at + 7)
+            store(0, at: at + 9)
+        }
+        return length
+    }
+}

@@ -22,8 +22,9 @@ struct Harness {
     let responder: QueryResponder
     let registry: Registry?
 
-    init(zones: [(zone: String, block: ServerBlock)]) {
-        responder = QueryResponder(zones: zones.map { (zone: name($0.zone), block: $0.block) })
+    init(zones: [(zone: String, block: ServerBlock)], usesTemplates: Bool = true) {
+        responder = QueryResponder(zones: zones.map { (zone: name($0.zone), block: $0.block) },
+                                   usesTemplates: usesTemplates)
         registry = zones.first?.block.registry
     }
 

@@ -33,4 +33,20 @@ import Testing
             #expect(types == (length <= 250 ? [.a, .srv] : [.a]), "length \(length)")
         }
     }
+
+    /// In `cname` mode a long question is YXDOMAIN only while the rotation puts the long-named
+    /// peer first; a template of that answer replayed it for the other peer, and skipped the
+    /// rotation (fuzz input `regressions/dns/cname-too-long-target-follows-rotation`).
+    @Test func cnameAnswersFollowTheRotationEvenWhenTheTargetIsTooLong() {
+        let long = String(repeating: "x", count: 63) + "." + String(repeating: "y", count: 63) + ".service.example.net"
+        let peers = [peer(long, .primary, v4: "192.0.2.5"), peer("p2.service.example.net", .primary, v4: "192.0.2.6")]
+        let twin = TemplateAnswerTests.Twin(mode: .cname, peers: peers)
+        let qname = String(repeating: "a", count: 60) + "." + String(repeating: "b", count: 60) + ".svc.service.example.net"
+        var rcodes: [UInt16] = []
+        for _ in 0..<4 {
+            let bytes = twin.expectSame(makeQuery(qname, .a))
+            rcodes.append(DecodedMessage(bytes).map { $0.header.rcode } ?? 99)
+        }
+        #expect(rcodes == [Rcode.yxDomain.rawValue, 0, Rcode.yxDomain.rawValue, 0])
+    }
 }
