@@ -15,6 +15,9 @@ final class UDPListener {
     static let socketReceiveBufferSize: Int32 = 2 << 20
     /// A reply slot holds the largest DNS message, whatever limit the responder applies.
     static let replySlotSize = 65_536
+    /// Replies waiting in libuv for a full socket send buffer, at most: past it a reply is
+    /// dropped, as the kernel drops datagrams, instead of memory growing under a flood.
+    static let maxQueuedReplyBytes = 1 << 20
 
     let host: ListenHost
     let port: UInt16
@@ -29,6 +32,9 @@ final class UDPListener {
     private let replySlots: UnsafeMutableRawPointer
     private let batch: UnsafeMutablePointer<zr_udp_batch>
     private var closed = false
+    /// When the query now being answered started: the end of the previous one in the same
+    /// receive batch, so that timing a query costs one clock read, not two.
+    private var clock: UInt64 = 0
 
     init(loop: EventLoop, host: ListenHost, port: UInt16, responder: QueryResponder) throws(LoopError) {
         self.host = host
@@ -93,7 +99,7 @@ final class UDPListener {
     @inline(__always)
     fileprivate func answer(_ bytes: UnsafeRawBufferPointer, from address: UnsafePointer<sockaddr>) {
         guard let client = SocketAddress.client(address) else { return }
-        let started = uv_hrtime()
+        let started = clock
         let slot = replySlots + Int(batch.pointee.count) * UDPListener.replySlotSize
         let reply = UnsafeMutableRawBufferPointer(start: slot, count: UDPListener.replySlotSize)
         let outcome = responder.respond(to: bytes, into: reply, transport: .udp, client: client)
@@ -101,19 +107,24 @@ final class UDPListener {
             zr_udp_batch_add(batch, slot, outcome.length, address)
             if batch.pointee.count == zr_udp_batch_capacity() { flush() }
         }
+        clock = uv_hrtime()
         observer?.observe(query: bytes, outcome: outcome, transport: .udp, client: client,
-                          seconds: Double(uv_hrtime() &- started) / 1e9)
+                          seconds: Double(clock &- started) / 1e9)
     }
 
+    /// A receive batch begins: its first query's time starts now.
+    fileprivate func startClock() { clock = uv_hrtime() }
+
     /// Sends the replies gathered since the last flush. Replies the kernel refused for a full
-    /// send buffer are copied into `uv_udp_send` requests; any other failure (e.g. EPERM,
-    /// unreachable) loses its one reply, as a full queue would.
+    /// send buffer are copied into `uv_udp_send` requests while fewer than
+    /// `maxQueuedReplyBytes` wait; any other failure (e.g. EPERM, unreachable) loses its one
+    /// reply, as a full queue would.
     fileprivate func flush() {
         let count = batch.pointee.count
         guard count > 0 else { return }
         let sent = zr_udp_batch_flush(batch)
         var index = sent
-        while index < count {
+        while index < count && uv_udp_get_send_queue_size(handle) < UDPListener.maxQueuedReplyBytes {
             withUnsafeMutablePointer(to: &batch.pointee.msgs) { msgs in
                 msgs.withMemoryRebound(to: zr_mmsghdr.self, capacity: Int(count)) { msgs in
                     let header = msgs[Int(index)].msg_hdr
@@ -151,7 +162,10 @@ private func udpSent(_ request: UnsafeMutablePointer<uv_udp_send_t>?, _ status: 
 
 private func udpAllocate(_ handle: UnsafeMutablePointer<uv_handle_t>?, _ suggested: Int, _ buffer: UnsafeMutablePointer<uv_buf_t>?) {
     guard let data = handle?.pointee.data, let buffer else { return }
-    Unmanaged<UDPListener>.fromOpaque(data)._withUnsafeGuaranteedRef { $0.provideBuffer(buffer) }
+    Unmanaged<UDPListener>.fromOpaque(data)._withUnsafeGuaranteedRef { listener in
+        listener.provideBuffer(buffer)
+        listener.startClock()
+    }
 }
 
 private func udpReceived(
