@@ -26,12 +26,15 @@ final class DNSMetrics {
 
     private(set) var slots: [SlotLabels] = []
     private var slotIndex: [SlotLabels: Int] = [:]
-    private var requests: [UInt64] = []
-    private var responses: [UInt64] = []
+    private let requests = CounterCells<UInt64>()
+    private let responses = CounterCells<UInt64>()
     private(set) var registrySlots: [SlotLabels] = []
     private var registrySlotIndex: [SlotLabels: Int] = [:]
-    private var registryQueries: [UInt64] = []
-    private var registryDurations: [Histogram] = []
+    private let registryQueries = CounterCells<UInt64>()
+    /// Per registry slot, `durationBounds.count + 1` bucket counts (the last is +Inf).
+    private let registryBuckets = CounterCells<UInt64>()
+    private let registrySums = CounterCells<Double>()
+    private let durationBounds = Histogram.dnsDuration.bounds
 
     /// The request slot for a label set, created on first use (at configuration time, not per query).
     func slot(server: String, zone: String) -> Int {
@@ -40,8 +43,8 @@ final class DNSMetrics {
         let index = slots.count
         slots.append(labels)
         slotIndex[labels] = index
-        requests += Array(repeating: 0, count: DNSMetrics.requestCells)
-        responses += Array(repeating: 0, count: DNSMetrics.rcodeCells)
+        _ = requests.grow(by: DNSMetrics.requestCells)
+        _ = responses.grow(by: DNSMetrics.rcodeCells)
         return index
     }
 
@@ -52,8 +55,9 @@ final class DNSMetrics {
         let index = registrySlots.count
         registrySlots.append(labels)
         registrySlotIndex[labels] = index
-        registryQueries.append(0)
-        registryDurations.append(.dnsDuration)
+        _ = registryQueries.grow(by: 1)
+        _ = registryBuckets.grow(by: durationBounds.count + 1)
+        _ = registrySums.grow(by: 1)
         return index
     }
 
@@ -88,16 +92,26 @@ final class DNSMetrics {
     /// Counts one query and its response.
     func record(slot: Int, tcp: Bool, ipv6: Bool, qtype: UInt16, rcode: UInt16, answered: Bool) {
         let cell = ((tcp ? 1 : 0) * 2 + (ipv6 ? 1 : 0)) * DNSMetrics.typeCount + DNSMetrics.typeIndex(qtype)
-        requests[slot * DNSMetrics.requestCells + cell] &+= 1
+        requests.add(1, at: slot * DNSMetrics.requestCells + cell)
         if answered {
-            responses[slot * DNSMetrics.rcodeCells + DNSMetrics.rcodeIndex(rcode)] &+= 1
+            responses.add(1, at: slot * DNSMetrics.rcodeCells + DNSMetrics.rcodeIndex(rcode))
         }
     }
 
     /// Counts one query a registry answered. `seconds` is the time from receipt to send.
     func recordRegistry(slot: Int, seconds: Double) {
-        registryQueries[slot] &+= 1
-        registryDurations[slot].observe(seconds)
+        registryQueries.add(1, at: slot)
+        var bucket = 0
+        while bucket < durationBounds.count && seconds > durationBounds[bucket] { bucket += 1 }
+        registryBuckets.add(1, at: slot * (durationBounds.count + 1) + bucket)
+        registrySums.add(seconds, at: slot)
+    }
+
+    /// The registry slot's duration histogram, for rendering and tests.
+    func registryDuration(slot: Int) -> Histogram {
+        let first = slot * (durationBounds.count + 1)
+        return Histogram(bounds: durationBounds, counts: (0...durationBounds.count).map { registryBuckets[first + $0] },
+                         sum: registrySums[slot])
     }
 
     func render(into text: inout PrometheusText) {
@@ -129,7 +143,7 @@ final class DNSMetrics {
         }
         text.family("coredns_zoneregistry_response_duration_seconds", .histogram, help: "Histogram of the time each zone registry query took.")
         for (slot, labels) in registrySlots.enumerated() {
-            text.histogram("coredns_zoneregistry_response_duration_seconds", [("server", labels.server), ("zone", labels.zone)], registryDurations[slot])
+            text.histogram("coredns_zoneregistry_response_duration_seconds", [("server", labels.server), ("zone", labels.zone)], registryDuration(slot: slot))
         }
     }
 }

@@ -10,6 +10,14 @@ struct Histogram: Sendable {
         counts = Array(repeating: 0, count: bounds.count + 1)
     }
 
+    /// A histogram kept elsewhere (`counts` has one more entry than `bounds`: +Inf).
+    init(bounds: [Double], counts: [UInt64], sum: Double) {
+        precondition(counts.count == bounds.count + 1)
+        self.bounds = bounds
+        self.counts = counts
+        self.sum = sum
+    }
+
     /// CoreDNS's request-duration buckets: 0.25 ms doubling sixteen times (to ~8.2 s).
     static let dnsDuration = Histogram(bounds: (0..<16).map { 0.00025 * Double(1 << $0) })
     /// Probe durations: 1 ms doubling to ~33 s, past the longest allowed probe timeout.
