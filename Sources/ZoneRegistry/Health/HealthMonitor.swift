@@ -3,18 +3,21 @@ import Logging
 /// Probes every peer of one registry on its schedule and turns verdicts into health:
 /// `HealthState` owns rise/fall, `Registry.setHealth` reorders answers and bumps the serial.
 ///
-/// One timer walks the schedule (`ProbeCursor`) and starts at most `startsPerTick` rounds per
-/// loop iteration, so the DNS sockets are polled between batches; when the loop is too busy
-/// or the probe bound is reached, the schedule lags rather than DNS. `protocol tcp` probes
+/// A timer and an idle handle walk the schedule (`ProbeCursor`) and start at most
+/// `startsPerIteration` rounds per loop iteration, so the DNS sockets are polled between
+/// every few probes; when the loop is too busy or the probe bound is reached, the schedule
+/// lags rather than DNS. `protocol tcp` probes
 /// go through one `ConnectProber` (no object or timer per probe); http/https use
 /// `AddressProbe`. A peer's addresses are probe tokens `2 * peer + slot`.
 ///
 /// Loop-owned, one per `zoneregistry` directive; replaced on reload (peers whose host is
 /// unchanged keep their `HealthState`), stopped on shutdown.
 final class HealthMonitor {
-    /// Rounds started per timer tick at most: ~10 due per millisecond at 10,000 peers a
-    /// second, so 32 lets the schedule catch up after a slow iteration without a burst.
-    static let startsPerTick = 32
+    /// Rounds started per loop iteration at most. libuv reads about 32 datagrams per socket
+    /// per iteration; 4 probes cost about as much loop time as those 32 queries, so under a
+    /// DNS flood probing gets at most about half the loop. Idle, the loop runs these slices
+    /// back to back: 10,000 peers a second need ~3 iterations per millisecond.
+    static let startsPerIteration = 4
 
     let registry: Registry
     private let loop: EventLoop
@@ -34,6 +37,8 @@ final class HealthMonitor {
     private var connectProber: ConnectProber?
     private var cursor: ProbeCursor
     private let ticker: LoopTimer
+    /// Runs the next slice of due starts after the loop has polled its sockets once.
+    private var pacer: LoopIdle?
     private var origin: UInt64 = 0
 
     /// Fails when a peer's TLS settings cannot be loaded (`tls_ca` unreadable): a
@@ -118,12 +123,14 @@ final class HealthMonitor {
         loop.updateTime()
         origin = loop.nowMilliseconds
         ticker.setAction { [unowned self] in self.tick() }
+        pacer = LoopIdle(loop: loop) { [unowned self] in self.tick() }
         if let first = cursor.nextStartTime { ticker.rearm(after: UInt64(first)) }
     }
 
     /// Cancels every probe and the schedule; nothing of this monitor runs afterwards.
     func stop() {
         ticker.close()
+        pacer?.close()
         connectProber?.stop()
         for token in addressProbes.indices {
             addressProbes[token]?.cancel()
@@ -137,13 +144,23 @@ final class HealthMonitor {
 
     private func tick() {
         let now = Int(loop.nowMilliseconds - origin)
-        cursor.startDue(at: now, limit: Self.startsPerTick) { peer in
-            guard let admitted = limiter.startIfFree(ids[peer]) else { return nil }
+        var boundReached = false
+        cursor.startDue(at: now, limit: Self.startsPerIteration) { peer in
+            guard let admitted = limiter.startIfFree(ids[peer]) else {
+                boundReached = true
+                return nil
+            }
             if admitted { startRound(peer) }
             return admitted
         }
         guard let next = cursor.nextStartTime else { return }
-        ticker.rearm(after: UInt64(max(1, next - now)))
+        if next <= now && !boundReached {
+            pacer?.start()
+        } else {
+            pacer?.stop()
+            // At the bound, finishing probes free slots within the next millisecond or so.
+            ticker.rearm(after: UInt64(max(1, next - now)))
+        }
     }
 
     private func startRound(_ peer: Int) {
