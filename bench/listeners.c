@@ -2,6 +2,8 @@
  * i = 0..N-1 (127.0.16.0-127.0.63.255 holds 12,288), one epoll loop that accepts and closes.
  * Prints "ready" once every socket listens, and "accepted COUNT" on each SIGUSR1 (how the
  * bench counts probes without asking the daemon, whose /metrics scrape would cost CPU).
+ * The accept queues are deep: on a busy machine this process may wait for a core, and a full
+ * queue drops SYNs, which turns probes into 1 s retransmits and timeouts.
  * Usage: listeners N PORT */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -33,7 +35,7 @@ int main(int argc, char **argv) {
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
         struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
         sin.sin_addr.s_addr = htonl((127u << 24) | ((16u + (unsigned)i / 256) << 8) | ((unsigned)i % 256));
-        if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0 || listen(fd, 64) < 0) {
+        if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0 || listen(fd, 1024) < 0) {
             perror("bind/listen");
             return 1;
         }
