@@ -162,9 +162,10 @@ def scenario3(rows, dual, floor):
         flood_cells = (f"{r['qps']:,.0f} | {100 * r['share']:.2f} % | {r['cpu_us']:.2f} | {r['dns_cpu_us']:.2f} | "
                        f"{r['flood_probes']:,.0f}") if "qps" in r else "– | – | – | – | –"
         label = f"{n:,}" if isinstance(n, int) else n
-        per_connect = 1e6 * (r["user"] + r["sys"]) / max(1, r["probes"])
+        # With 3 peers the daemon's idle CPU would dominate the quotient.
+        per_connect = f"{1e6 * (r['user'] + r['sys']) / r['probes']:.1f}" if r["probes"] >= 100 else "–"
         lines.append(f"| {label} | {r['probes']:,.0f} | {pct(r['user'])} | {pct(r['sys'])} | {pct(r['user'] + r['sys'])} | "
-                     f"{per_connect:.1f} | {flood_cells} |")
+                     f"{per_connect} | {flood_cells} |")
     lines += [
         "", "| target | measured | met |", "| --- | --- | --- |",
         f"| probing 10,000 peers/s ≤ 25 % of a core | {pct(probe_cpu)} (user {pct(big['user'] - base['user'])}, "
