@@ -39,7 +39,7 @@ SCENARIOS = {
 
 def build_tools():
     os.makedirs(BIN, exist_ok=True)
-    for tool in ("flood", "responder", "listeners"):
+    for tool in ("flood", "responder", "listeners", "connect-floor"):
         src, out = os.path.join(HERE, tool + ".c"), os.path.join(BIN, tool)
         if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(src):
             subprocess.run([os.environ.get("CC") or shutil.which("cc") or "clang", "-O2", "-Wall", "-o", out, src], check=True)

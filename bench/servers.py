@@ -51,14 +51,15 @@ def zone_file(mode, serial=1):
     return "\n".join(lines) + "\n"
 
 
-def corefile(mode, port, peers=None, interval="1", extra=""):
+def corefile(mode, port, peers=None, interval="1", extra="", ipv6=True):
+    """`ipv6=False` gives each peer only its IPv4 address (one probe per peer and round)."""
     peers = peers if peers is not None else [(h, r, a) for h, r, a in PEERS]
     out = [f"{ZONE}:{port} {{", "    bind 127.0.0.1", "    zoneregistry {", f"        interval {interval}",
            "        timeout 1", "        ttl 30", f"        mode {mode}", f"        ns ns1.{ZONE} 127.0.0.1", extra]
     for host, role, addr in peers:
-        out += [f"        peer {host}.{ZONE} {{", f"            role {role}", f"            ipv4 {addr}",
-                f"            ipv6 {v6(addr)}", "            protocol tcp", f"            port {PEERS_PORT}",
-                "        }"]
+        out += [f"        peer {host}.{ZONE} {{", f"            role {role}", f"            ipv4 {addr}"] + \
+            ([f"            ipv6 {v6(addr)}"] if ipv6 else []) + \
+            ["            protocol tcp", f"            port {PEERS_PORT}", "        }"]
     out += ["    }", "}"]
     return "\n".join(out) + "\n"
 
@@ -104,16 +105,22 @@ def tree_pids(root):
 
 def cpu_seconds(root):
     """user+sys of the server's process tree, from /proc/PID/stat."""
+    return sum(cpu_user_sys(root))
+
+
+def cpu_user_sys(root):
+    """(user, sys) CPU seconds of the server's process tree, from /proc/PID/stat."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0
+    user = system = 0
     for pid in tree_pids(root):
         try:
             with open(f"/proc/{pid}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
+            user += int(fields[11])
+            system += int(fields[12])
         except OSError:
             pass
-    return total / tick
+    return user / tick, system / tick
 
 
 def rss_kib(root):

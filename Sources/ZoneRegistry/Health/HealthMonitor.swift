@@ -3,20 +3,43 @@ import Logging
 /// Probes every peer of one registry on its schedule and turns verdicts into health:
 /// `HealthState` owns rise/fall, `Registry.setHealth` reorders answers and bumps the serial.
 ///
+/// A timer and an idle handle walk the schedule (`ProbeCursor`) and start at most
+/// `startsPerIteration` rounds per loop iteration, so the DNS sockets are polled between
+/// every few probes; when the loop is too busy or the probe bound is reached, the schedule
+/// lags rather than DNS. `protocol tcp` probes
+/// go through one `ConnectProber` (no object or timer per probe); http/https use
+/// `AddressProbe`. A peer's addresses are probe tokens `2 * peer + slot`.
+///
 /// Loop-owned, one per `zoneregistry` directive; replaced on reload (peers whose host is
 /// unchanged keep their `HealthState`), stopped on shutdown.
 final class HealthMonitor {
+    /// Rounds started per loop iteration at most. libuv reads about 32 datagrams per socket
+    /// per iteration; 4 probes cost about as much loop time as those 32 queries, so under a
+    /// DNS flood probing gets at most about half the loop. Idle, the loop runs these slices
+    /// back to back: 10,000 peers a second need ~3 iterations per millisecond.
+    static let startsPerIteration = 4
+
     let registry: Registry
     private let loop: EventLoop
     private let limiter: ProbeLimiter
     private let metrics: ProbeMetrics
     private let logger: Logger
     private let zoneLabel: String
+    private let debug: Bool
+    private let timeoutMilliseconds: Int
     private var states: [HealthState]
     private let ids: [Int]
-    private var timers: [LoopTimer] = []
-    private var running: [Int: PeerProbe] = [:]
     private let targets: [[AddressProbe.Target]]
+    private let durationSlots: [Int]
+    private var rounds: [RoundTally]
+    private var roundStarted: [UInt64]
+    private var addressProbes: [AddressProbe?]
+    private var connectProber: ConnectProber?
+    private var cursor: ProbeCursor
+    private let ticker: LoopTimer
+    /// Runs the next slice of due starts after the loop has polled its sockets once.
+    private var pacer: LoopIdle?
+    private var origin: UInt64 = 0
 
     /// Fails when a peer's TLS settings cannot be loaded (`tls_ca` unreadable): a
     /// configuration error, reported before anything is replaced.
@@ -66,6 +89,21 @@ final class HealthMonitor {
             })
         }
         self.targets = targets
+        debug = config.debug
+        timeoutMilliseconds = config.timeoutMilliseconds
+        durationSlots = metrics.durationSlots(zone: zoneLabel, peers: config.peers.map { $0.host.description })
+        rounds = Array(repeating: RoundTally(), count: config.peers.count)
+        roundStarted = Array(repeating: 0, count: config.peers.count)
+        addressProbes = Array(repeating: nil, count: 2 * config.peers.count)
+        cursor = ProbeCursor(schedule: ProbeSchedule(peerCount: config.peers.count, intervalMilliseconds: config.intervalMilliseconds,
+                                                     spreadMilliseconds: 1_000))
+        ticker = LoopTimer(loop: loop)
+        if config.peers.contains(where: { $0.probeProtocol == .tcp }) {
+            connectProber = ConnectProber(loop: loop, tokenCount: 2 * config.peers.count,
+                                          timeoutMilliseconds: config.timeoutMilliseconds) { [unowned self] token, result in
+                self.addressFinished(token: token, verdict: self.verdict(result))
+            }
+        }
         for (index, state) in states.enumerated() where state.health != .unknown {
             registry.setHealth(state.health, ofPeerAt: index)
         }
@@ -78,92 +116,113 @@ final class HealthMonitor {
 
     /// Starts the rounds: the first is spread over at most one second from now so a fresh
     /// daemon knows its peers quickly; later rounds repeat every `interval` from there,
-    /// spread over the interval as the first one was (never all peers at once).
+    /// spread as the first one was (never all peers at once).
     func start() {
-        let config = registry.config
-        let interval = config.intervalMilliseconds
-        let firstSpread = ProbeSchedule(peerCount: config.peers.count, intervalMilliseconds: min(interval, 1_000))
-        for index in config.peers.indices {
-            let timer = LoopTimer(loop: loop)
-            timer.start(after: UInt64(firstSpread.startOffset(ofPeer: index)), repeatEvery: UInt64(interval)) { [unowned self] in
-                self.probe(peer: index)
-            }
-            timers.append(timer)
-        }
+        // The loop's clock is cached per iteration; loading many peers may have taken a while,
+        // and a stale origin would make the first rounds look overdue.
+        loop.updateTime()
+        origin = loop.nowMilliseconds
+        ticker.setAction { [unowned self] in self.tick() }
+        pacer = LoopIdle(loop: loop) { [unowned self] in self.tick() }
+        if let first = cursor.nextStartTime { ticker.rearm(after: UInt64(first)) }
     }
 
-    /// Cancels every probe and timer; nothing of this monitor runs afterwards.
+    /// Cancels every probe and the schedule; nothing of this monitor runs afterwards.
     func stop() {
-        timers.forEach { $0.close() }
-        timers.removeAll()
-        // Queued probes first: freeing an in-flight slot below starts the next queued probe at
-        // once, and that must never be one of ours (it would run on a stopped monitor and hold
-        // its slot for good).
-        for (index, id) in ids.enumerated() where running[index] == nil {
-            limiter.finished(id)
+        ticker.close()
+        pacer?.close()
+        connectProber?.stop()
+        for token in addressProbes.indices {
+            addressProbes[token]?.cancel()
+            addressProbes[token] = nil
         }
-        let probes = running
-        running.removeAll()
-        for (index, probe) in probes {
-            probe.cancel()
-            limiter.finished(ids[index])
+        for peer in rounds.indices where rounds[peer].isOpen {
+            rounds[peer].abandon()
+            limiter.finished(ids[peer])
         }
     }
 
-    private func probe(peer index: Int) {
-        limiter.request(ids[index]) { [unowned self] in
-            let started = loop.nowMilliseconds
-            running[index] = PeerProbe(loop: loop, targets: targets[index]) { [unowned self] verdict in
-                running[index] = nil
-                limiter.finished(ids[index])
-                record(verdict, peer: index, seconds: Double(loop.nowMilliseconds - started) / 1000)
+    private func tick() {
+        let now = Int(loop.nowMilliseconds - origin)
+        var boundReached = false
+        cursor.startDue(at: now, limit: Self.startsPerIteration) { peer in
+            guard let admitted = limiter.startIfFree(ids[peer]) else {
+                boundReached = true
+                return nil
             }
+            if admitted { startRound(peer) }
+            return admitted
+        }
+        guard let next = cursor.nextStartTime else { return }
+        if next <= now && !boundReached {
+            pacer?.start()
+        } else {
+            pacer?.stop()
+            // At the bound, finishing probes free slots within the next millisecond or so.
+            ticker.rearm(after: UInt64(max(1, next - now)))
         }
     }
 
-    private func record(_ verdict: ProbeVerdict, peer index: Int, seconds: Double) {
-        let peer = registry.config.peers[index]
-        metrics.observeProbe(zone: zoneLabel, peer: peer.host.description, seconds: seconds)
-        if registry.config.debug { logger.debug("peer \(peer.host) probe: \(verdict)") }
+    private func startRound(_ peer: Int) {
+        let addresses = targets[peer]
+        roundStarted[peer] = loop.nowMilliseconds
+        guard !addresses.isEmpty else {
+            limiter.finished(ids[peer])
+            record(.other("no address to probe"), peer: peer)
+            return
+        }
+        rounds[peer].begin(addresses: addresses.count)
+        for slot in addresses.indices {
+            let token = 2 * peer + slot
+            let target = addresses[slot]
+            if target.probeProtocol == .tcp, let connectProber {
+                if let error = connectProber.start(token: token, address: target.address, port: target.port) {
+                    addressFinished(token: token, verdict: ProbeVerdict(uvErrorName: error.name, timeoutMilliseconds: timeoutMilliseconds))
+                }
+            } else {
+                let probe = AddressProbe(loop: loop, target: target) { [unowned self] verdict in
+                    self.addressFinished(token: token, verdict: verdict)
+                }
+                // A probe that failed at once has reported already; keep only one still running.
+                if rounds[peer].isOpen { addressProbes[token] = probe }
+            }
+            if !rounds[peer].isOpen { break }
+        }
+    }
+
+    private func addressFinished(token: Int, verdict: ProbeVerdict) {
+        let peer = token >> 1
+        addressProbes[token] = nil
+        guard let roundVerdict = rounds[peer].record(verdict, slot: token & 1) else { return }
+        // Decided (a pass, or every address failed): the other address must not stay in flight.
+        for slot in targets[peer].indices where slot != token & 1 {
+            connectProber?.cancel(token: 2 * peer + slot)
+            addressProbes[2 * peer + slot]?.cancel()
+            addressProbes[2 * peer + slot] = nil
+        }
+        limiter.finished(ids[peer])
+        record(roundVerdict, peer: peer)
+    }
+
+    private func verdict(_ result: ConnectProber.Result) -> ProbeVerdict {
+        switch result {
+        case .connected: .pass
+        case .failed(let error): ProbeVerdict(uvErrorName: error.name, timeoutMilliseconds: timeoutMilliseconds)
+        case .timedOut: .timeout(milliseconds: timeoutMilliseconds)
+        }
+    }
+
+    private func record(_ verdict: ProbeVerdict, peer index: Int) {
+        metrics.observeProbe(slot: durationSlots[index], seconds: Double(loop.nowMilliseconds - roundStarted[index]) / 1000)
+        if debug { logger.debug("peer \(registry.config.peers[index].host) probe: \(verdict)") }
         guard let transition = states[index].record(verdict) else { return }
+        let peer = registry.config.peers[index]
         registry.setHealth(transition.to, ofPeerAt: index)
         metrics.countTransition(zone: zoneLabel, peer: peer.host.description, to: transition.to)
         if transition.changesHealthySet {
             logger.info("\(transition.logLine(peer: peer.host))")
         } else {
             logger.info("peer \(peer.host) up")
-        }
-    }
-}
-
-/// One round for one peer: every address probed at once; the round passes when any passes.
-final class PeerProbe {
-    private var probes: [AddressProbe] = []
-    private var verdicts: [ProbeVerdict?]
-    private var completion: ((ProbeVerdict) -> Void)?
-
-    init(loop: EventLoop, targets: [AddressProbe.Target], completion: @escaping (ProbeVerdict) -> Void) {
-        verdicts = Array(repeating: nil, count: targets.count)
-        self.completion = completion
-        for (slot, target) in targets.enumerated() {
-            probes.append(AddressProbe(loop: loop, target: target) { [weak self] verdict in
-                self?.record(verdict, slot: slot)
-            })
-        }
-    }
-
-    func cancel() {
-        completion = nil
-        probes.forEach { $0.cancel() }
-    }
-
-    private func record(_ verdict: ProbeVerdict, slot: Int) {
-        verdicts[slot] = verdict
-        // Either address passing decides the round at once; a failure waits for the other.
-        if verdict.passed || verdicts.allSatisfy({ $0 != nil }), let completion {
-            self.completion = nil
-            probes.forEach { $0.cancel() }
-            completion(verdict.passed ? .pass : .anyPasses(verdicts.compactMap { $0 }))
         }
     }
 }

@@ -27,6 +27,16 @@ final class ProbeLimiter {
         }
     }
 
+    /// Takes a slot for `id` only if one is free now (see `ProbeQueue.startIfFree`): true to
+    /// start, false to skip this round, nil to ask again later.
+    func startIfFree(_ id: Int) -> Bool? {
+        switch queue.startIfFree(peer: id) {
+        case .start: true
+        case .queued, .refused: false
+        case nil: nil
+        }
+    }
+
     /// `id`'s probe is over (verdict given or cancelled): frees its slot for the next one.
     func finished(_ id: Int) {
         if waitingStarts.removeValue(forKey: id) != nil {

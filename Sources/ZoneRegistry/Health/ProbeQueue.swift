@@ -39,6 +39,16 @@ struct ProbeQueue: Sendable {
         return .queued
     }
 
+    /// Admits `peer` only while a slot is free: `.start`, `.refused` as `request` does, or
+    /// nil — "full, ask again later" — with nothing queued (a free slot means nobody waits).
+    /// For a scheduler that would rather let its schedule lag than pile up waiting closures.
+    mutating func startIfFree(peer: Int) -> Admission? {
+        if inFlight.contains(peer) || waitingSet.contains(peer) { return .refused }
+        guard inFlight.count < bound else { return nil }
+        inFlight.insert(peer)
+        return .start
+    }
+
     /// Marks `peer`'s probe finished; returns the waiting peer whose probe starts now (it
     /// is already counted in flight), or nil. Finishing a peer not in flight does nothing.
     mutating func finish(peer: Int) -> Int? {

@@ -30,6 +30,11 @@ final class EventLoop {
     /// Loop time in milliseconds, cached per iteration (cheap; no system call).
     var nowMilliseconds: UInt64 { uv_now(raw) }
 
+    /// Refreshes the cached loop time (a system call), for work started outside a callback.
+    func updateTime() {
+        uv_update_time(raw)
+    }
+
     /// Handles still open or closing: the "loop handle count" sampled by the soak bench.
     var activeHandleCount: Int {
         var count = 0

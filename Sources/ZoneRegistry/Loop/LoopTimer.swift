@@ -22,6 +22,19 @@ final class LoopTimer {
         uv_timer_start(handle, timerFired, delay, repeatEvery)
     }
 
+    /// Sets what the timer runs without starting it; `rearm` then starts it, with no closure
+    /// allocated per start (schedulers re-arm one timer thousands of times a second).
+    func setAction(_ action: @escaping () -> Void) {
+        guard !closed else { return }
+        self.action = action
+    }
+
+    /// Runs the action set before once, after `delay` ms; restarts a running timer.
+    func rearm(after delay: UInt64) {
+        guard !closed, action != nil else { return }
+        uv_timer_start(handle, timerFired, delay, 0)
+    }
+
     func stop() {
         guard !closed else { return }
         uv_timer_stop(handle)

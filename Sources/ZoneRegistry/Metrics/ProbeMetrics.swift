@@ -1,14 +1,36 @@
 /// Loop-owned probe counters that outlive reloads: probe durations and transitions per peer.
-/// Probes run at most a few thousand times a second, so keyed dictionaries are fine here.
+/// A monitor looks its peers' histograms up once (`durationSlots`) and then observes by
+/// index: thousands of probes a second must not each build and hash label strings.
 final class ProbeMetrics {
     struct PeerKey: Hashable { var zone: String; var peer: String }
     struct TransitionKey: Hashable { var zone: String; var peer: String; var to: String }
 
-    private(set) var durations: [PeerKey: Histogram] = [:]
+    private var durationIndex: [PeerKey: Int] = [:]
+    private var durationHistograms: [Histogram] = []
     private(set) var transitions: [TransitionKey: UInt64] = [:]
 
-    func observeProbe(zone: String, peer: String, seconds: Double) {
-        durations[PeerKey(zone: zone, peer: peer), default: .probeDuration].observe(seconds)
+    /// Histograms observed so far, by zone and peer.
+    var durations: [PeerKey: Histogram] {
+        var result: [PeerKey: Histogram] = [:]
+        for (key, index) in durationIndex where durationHistograms[index].count > 0 {
+            result[key] = durationHistograms[index]
+        }
+        return result
+    }
+
+    /// The slot of each peer's duration histogram, for `observeProbe(slot:seconds:)`.
+    func durationSlots(zone: String, peers: [String]) -> [Int] {
+        peers.map { peer in
+            let key = PeerKey(zone: zone, peer: peer)
+            if let index = durationIndex[key] { return index }
+            durationIndex[key] = durationHistograms.count
+            durationHistograms.append(.probeDuration)
+            return durationHistograms.count - 1
+        }
+    }
+
+    func observeProbe(slot: Int, seconds: Double) {
+        durationHistograms[slot].observe(seconds)
     }
 
     func countTransition(zone: String, peer: String, to health: PeerHealth) {

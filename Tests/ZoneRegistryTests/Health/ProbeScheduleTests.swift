@@ -68,6 +68,16 @@ import Testing
         #expect(queue.request(peer: 0) == .queued)
     }
 
+    @Test func startIfFreeNeverQueues() {
+        var queue = ProbeQueue(bound: 1)
+        #expect(queue.startIfFree(peer: 0) == .start)
+        #expect(queue.startIfFree(peer: 0) == .refused)
+        #expect(queue.startIfFree(peer: 1) == nil)
+        #expect(queue.waitingCount == 0)
+        #expect(queue.finish(peer: 0) == nil)
+        #expect(queue.startIfFree(peer: 1) == .start)
+    }
+
     @Test func finishingAPeerNotInFlightChangesNothing() {
         var queue = ProbeQueue(bound: 1)
         #expect(queue.request(peer: 0) == .start)
@@ -96,5 +106,123 @@ import Testing
         }
         #expect(started == 50)
         #expect(queue.inFlight.isEmpty)
+    }
+}
+
+@Suite struct ProbeCursorTests {
+    /// Walks the cursor tick by tick (1 ms apart) for `ticks`, starting every due peer it offers.
+    static func startsPerTick(_ cursor: inout ProbeCursor, ticks: Range<Int>, limit: Int) -> [[Int]] {
+        ticks.map { now in
+            var started: [Int] = []
+            cursor.startDue(at: now, limit: limit) { peer in
+                started.append(peer)
+                return true
+            }
+            return started
+        }
+    }
+
+    @Test func startsArriveInScheduleOrderAndOnlyOnceDue() {
+        var cursor = ProbeCursor(schedule: ProbeSchedule(peerCount: 4, intervalMilliseconds: 100))
+        #expect(cursor.nextStartTime == 0)
+        var started: [Int] = []
+        cursor.startDue(at: 49, limit: 32) { started.append($0); return true }
+        #expect(started == [0, 1])
+        #expect(cursor.nextStartTime == 50)
+        cursor.startDue(at: 149, limit: 32) { started.append($0); return true }
+        #expect(started == [0, 1, 2, 3, 0, 1])
+    }
+
+    @Test func manyPeersAreStartedInSmallEvenBatchesNotOneBurst() {
+        var cursor = ProbeCursor(schedule: ProbeSchedule(peerCount: 10_000, intervalMilliseconds: 1_000))
+        let batches = Self.startsPerTick(&cursor, ticks: 0..<1_000, limit: 32)
+        #expect(batches.allSatisfy { $0.count == 10 })
+        #expect(batches.joined().sorted() == Array(0..<10_000))
+    }
+
+    @Test func aLateTickStartsNoMoreThanTheLimitAndTheRestFollowNextTicks() {
+        var cursor = ProbeCursor(schedule: ProbeSchedule(peerCount: 10_000, intervalMilliseconds: 1_000))
+        // The loop was busy for 10 ms: 100 peers are due at once.
+        let batches = Self.startsPerTick(&cursor, ticks: 9..<15, limit: 32)
+        #expect(batches.map(\.count) == [32, 32, 32, 32, 12, 10])
+        #expect(batches.joined().elementsEqual(0..<150))
+    }
+
+    @Test func aPeerWithoutAFreeSlotKeepsItsPlace() {
+        var cursor = ProbeCursor(schedule: ProbeSchedule(peerCount: 3, intervalMilliseconds: 3))
+        var offered: [Int] = []
+        cursor.startDue(at: 2, limit: 32) { peer in
+            offered.append(peer)
+            return peer == 1 ? nil : true
+        }
+        #expect(offered == [0, 1])
+        #expect(cursor.peer == 1)
+        let started = cursor.startDue(at: 2, limit: 32) { _ in true }
+        #expect(started == 2)
+    }
+
+    @Test func skippedRoundsDoNotCountAgainstTheLimit() {
+        var cursor = ProbeCursor(schedule: ProbeSchedule(peerCount: 4, intervalMilliseconds: 4))
+        let started = cursor.startDue(at: 3, limit: 1) { peer in peer == 3 }
+        #expect(started == 1)
+        #expect(cursor.round == 1)
+    }
+
+    @Test func aWalkFarBehindDropsWholeRoundsInsteadOfCatchingUp() {
+        var cursor = ProbeCursor(schedule: ProbeSchedule(peerCount: 10, intervalMilliseconds: 100))
+        cursor.startDue(at: 0, limit: 32) { _ in true }
+        #expect(cursor.peer == 1)
+        // The loop stalled for ten rounds: peer 1 starts once, in the current round.
+        var started: [Int] = []
+        cursor.startDue(at: 1_015, limit: 32) { started.append($0); return true }
+        #expect(started == [1])
+        #expect(cursor.round == 10)
+        #expect(cursor.nextStartTime.map { $0 > 1_015 } == true)
+    }
+
+    @Test func noPeersNeverStartAnything() {
+        var cursor = ProbeCursor(schedule: ProbeSchedule(peerCount: 0, intervalMilliseconds: 1_000))
+        #expect(cursor.nextStartTime == nil)
+        #expect(cursor.startDue(at: 10_000, limit: 32) { _ in true } == 0)
+    }
+
+    @Test func theFirstRoundIsSpreadOverAtMostTheSpread() {
+        let schedule = ProbeSchedule(peerCount: 4, intervalMilliseconds: 60_000, spreadMilliseconds: 1_000)
+        #expect((0..<4).map(schedule.startOffset(ofPeer:)) == [0, 250, 500, 750])
+        #expect(schedule.startTime(ofPeer: 1, round: 1) == 60_250)
+        #expect(ProbeSchedule(peerCount: 2, intervalMilliseconds: 100, spreadMilliseconds: 1_000).spreadMilliseconds == 100)
+    }
+}
+
+@Suite struct RoundTallyTests {
+    @Test func theFirstPassDecidesAndALateVerdictChangesNothing() {
+        var tally = RoundTally()
+        tally.begin(addresses: 2)
+        #expect(tally.record(.pass, slot: 1) == .pass)
+        #expect(!tally.isOpen)
+        #expect(tally.record(.refused, slot: 0) == nil)
+    }
+
+    @Test func aFailureWaitsForTheOtherAddress() {
+        var tally = RoundTally()
+        tally.begin(addresses: 2)
+        #expect(tally.record(.refused, slot: 0) == nil)
+        #expect(tally.isOpen)
+        #expect(tally.record(.pass, slot: 1) == .pass)
+    }
+
+    @Test func whenBothFailTheIPv4CauseIsNamedWhicheverFinishedFirst() {
+        var tally = RoundTally()
+        tally.begin(addresses: 2)
+        #expect(tally.record(.timeout(milliseconds: 5), slot: 1) == nil)
+        #expect(tally.record(.refused, slot: 0) == .refused)
+    }
+
+    @Test func aSingleAddressDecidesAtOnceAndTheTallyIsReusable() {
+        var tally = RoundTally()
+        tally.begin(addresses: 1)
+        #expect(tally.record(.reset, slot: 0) == .reset)
+        tally.begin(addresses: 1)
+        #expect(tally.record(.pass, slot: 0) == .pass)
     }
 }

@@ -9,7 +9,7 @@ import Testing
     static let address = "127.0.9.40"
 
     /// A listening socket on `address`, port chosen by the kernel.
-    static func listener() throws -> (fd: Int32, port: UInt16) {
+    static func listener(backlog: Int32 = 4) throws -> (fd: Int32, port: UInt16) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var sockaddr = sockaddr_in()
         sockaddr.sin_family = sa_family_t(AF_INET)
@@ -17,7 +17,7 @@ import Testing
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &sockaddr) {
             $0.withMemoryRebound(to: Glibc.sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 && listen(fd, 4) == 0 && getsockname(fd, pointer, &length) == 0
+                bind(fd, pointer, length) == 0 && listen(fd, backlog) == 0 && getsockname(fd, pointer, &length) == 0
             }
         }
         try #require(bound)
