@@ -51,7 +51,7 @@ def zone_file(mode, serial=1):
     return "\n".join(lines) + "\n"
 
 
-def corefile(mode, port, peers=None, interval="1", extra="", timeout="1", directives=()):
+def corefile(mode, port, peers=None, interval="1", extra="", timeout="1", directives=(), peers_port=PEERS_PORT):
     """`extra` goes inside the zoneregistry block, `directives` (e.g. `prometheus ADDR`) beside it."""
     peers = peers if peers is not None else [(h, r, a) for h, r, a in PEERS]
     out = [f"{ZONE}:{port} {{", "    bind 127.0.0.1"] + [f"    {d}" for d in directives] + [
@@ -59,7 +59,7 @@ def corefile(mode, port, peers=None, interval="1", extra="", timeout="1", direct
            f"        timeout {timeout}", "        ttl 30", f"        mode {mode}", f"        ns ns1.{ZONE} 127.0.0.1", extra]
     for host, role, addr in peers:
         out += [f"        peer {host}.{ZONE} {{", f"            role {role}", f"            ipv4 {addr}",
-                f"            ipv6 {v6(addr)}", "            protocol tcp", f"            port {PEERS_PORT}",
+                f"            ipv6 {v6(addr)}", "            protocol tcp", f"            port {peers_port}",
                 "        }"]
     out += ["    }", "}"]
     return "\n".join(out) + "\n"

@@ -35,6 +35,8 @@ from run import BIN, ROOT, build_tools, flood, machine, machine_busy, on_load_co
 
 PORT = 15331
 METRICS = "127.0.0.1:15332"
+# Not servers.PEERS_PORT: run.py and scenarios.py may hold those listeners in another checkout.
+PEERS_PORT = 15383
 RSS_GROWTH_MIB = 4
 RSS_GROWTH_SHARE = 0.10
 FD_GROWTH = 64 * 2
@@ -92,24 +94,46 @@ class RatedFlood:
         return self.final
 
 
+def udp_receive_drops():
+    """Datagrams the kernel dropped, machine-wide, because a socket's receive buffer was full
+    (RcvbufErrors in /proc/net/snmp): queries that arrived while the daemon was not reading."""
+    with open("/proc/net/snmp") as f:
+        header, values = [line.split() for line in f if line.startswith("Udp:")][:2]
+    return int(values[header.index("RcvbufErrors")])
+
+
+def run_queue_wait(pid):
+    """Seconds the daemon was runnable but waiting for a CPU (/proc/PID/schedstat): how much
+    other load on its core held it back."""
+    with open(f"/proc/{pid}/schedstat") as f:
+        return int(f.read().split()[1]) / 1e9
+
+
 def sample(t, daemon, load_pids, soak_start):
+    # /proc first: a scrape holds the loop while it renders, and probe timers that fell due
+    # meanwhile all start right after it, so descriptors read just then would be inflated.
+    rss, fds = S.rss_kib(daemon.pid) / 1024, open_fds(daemon.pid)
     m = scrape()
-    return {"t": t, "rss_mib": S.rss_kib(daemon.pid) / 1024, "fds": open_fds(daemon.pid),
+    return {"t": t, "rss_mib": rss, "fds": fds,
             "handles": m["coredns_zoneregistry_loop_handles"], "metric_fds": m["process_open_fds"],
             "metric_rss_mib": m["process_resident_memory_bytes"] / 2 ** 20,
             "transitions": m["coredns_zoneregistry_peer_transitions_total"] - soak_start["transitions"],
             "responses": m["coredns_dns_responses_total"] - soak_start["responses"],
             "cpu": S.cpu_seconds(daemon.pid), "load_cpu": sum(S.cpu_seconds(p) for p in load_pids),
-            "busy": machine_busy()}
+            "busy": machine_busy(), "wait": run_queue_wait(daemon.pid), "udp_drops": udp_receive_drops() - soak_start["udp_drops"]}
 
 
 def run(args, queries):
     server = S.ZoneRegistry(args.workdir, PORT, "address", args.binary, corefile_text=S.corefile(
         "address", PORT, peers=peers(args.peers, args.groups), interval="1", timeout="500ms",
-        extra="        rise 2\n        fall 2", directives=[f"prometheus {METRICS}"]))
-    listeners = subprocess.Popen([os.path.join(BIN, "listeners"), str(args.peers), str(S.PEERS_PORT), str(args.groups),
-                                  str(int(args.tick * 1000))], stdout=subprocess.PIPE, text=True)
-    assert listeners.stdout.readline().strip() == "ready"
+        extra="        rise 2\n        fall 2", directives=[f"prometheus {METRICS}"], peers_port=PEERS_PORT))
+    # On the load core with flood: accepting and closing 2,000 connections a second is work
+    # the daemon's core should not do.
+    listeners = subprocess.Popen(on_load_core([os.path.join(BIN, "listeners"), str(args.peers), str(PEERS_PORT),
+                                               str(args.groups), str(int(args.tick * 1000))]),
+                                 stdout=subprocess.PIPE, text=True)
+    if listeners.stdout.readline().strip() != "ready":
+        raise RuntimeError(f"bench/listeners could not listen on 127.0.16.0 and up, port {PEERS_PORT}")
     samples, load = [], None
     try:
         server.start(wait=30)
@@ -120,7 +144,7 @@ def run(args, queries):
               file=sys.stderr, flush=True)
         m = scrape()
         start = {"transitions": m["coredns_zoneregistry_peer_transitions_total"],
-                 "responses": m["coredns_dns_responses_total"]}
+                 "responses": m["coredns_dns_responses_total"], "udp_drops": udp_receive_drops()}
         load = RatedFlood(queries, args.seconds, rate)
         t0 = time.monotonic()
         for k in range(int(args.seconds // args.every) + 1):
@@ -179,49 +203,62 @@ def verdict(args, samples, totals, exit_code):
     return span, checks
 
 
+def shares(a, b):
+    """Between two samples, in % of one core: the daemon's CPU, the time it waited for a CPU,
+    and everything the machine did besides the daemon, flood and listeners (other sessions'
+    builds and tests)."""
+    dt = max(1e-9, b["t"] - a["t"])
+    daemon, load, busy = b["cpu"] - a["cpu"], b["load_cpu"] - a["load_cpu"], b["busy"] - a["busy"]
+    return 100 * daemon / dt, 100 * (b["wait"] - a["wait"]) / dt, 100 * max(0.0, busy - daemon - load) / dt
+
+
 def report(args, saturation, rate, samples, totals, checks, span):
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     ok = all(c[2] for c in checks)
-    busy = (samples[-1]["busy"] - samples[0]["busy"]) - (samples[-1]["cpu"] - samples[0]["cpu"]) - \
-        (samples[-1]["load_cpu"] - samples[0]["load_cpu"])
-    elapsed = samples[-1]["t"] - samples[0]["t"]
+    daemon_cpu, waited, other = shares(samples[0], samples[-1])
     duration = f"{args.seconds / 60:g} min" if args.seconds % 60 == 0 else f"{args.seconds:g} s"
     lines = [
         f"## Soak: {duration} at {100 * args.load:.0f} % of saturation while {args.peers:,} peers flap ({now})", "",
         f"- machine: {machine()}", f"- command: `{' '.join(shlex.quote(a) for a in sys.argv)}`",
-        f"- peers: {args.peers:,} TCP listeners on 127.0.16.0 and up (`bench/listeners {args.peers} {S.PEERS_PORT} {args.groups} "
+        f"- peers: {args.peers:,} TCP listeners on 127.0.16.0 and up (`bench/listeners {args.peers} {PEERS_PORT} {args.groups} "
         f"{int(args.tick * 1000)}`): every {args.tick:g} s one group of {args.peers // args.groups} stops listening and the "
         f"previous group listens again; `protocol tcp`, `interval 1`, `timeout 500ms`, `rise 2`, `fall 2`, IPv4 + "
-        f"IPv4-mapped IPv6 each", "- daemon pinned to core 0, bench/flood to core 1; address mode, the run.py query mix",
+        f"IPv4-mapped IPv6 each", "- daemon pinned to core 0, bench/flood and bench/listeners to core 1; address mode, the run.py query mix",
         f"- saturation ({args.measure_seconds:g} s of bench/flood, peers flapping): {saturation['qps']:,.0f} q/s; soak load "
         f"{rate:,.0f} q/s sent, {totals['answered'] / max(1e-9, totals['seconds']):,.0f} q/s answered",
-        f"- other load on the machine (CPU not used by the daemon, flood or listeners): "
-        f"{100 * max(0.0, busy) / max(1e-9, elapsed):.0f} % of one core on average",
+        f"- daemon CPU {daemon_cpu:.0f} % of one core; it waited for a CPU while runnable {waited:.0f} % of the time "
+        f"(/proc/PID/schedstat); other load on the machine (CPU used by anything but the daemon, flood and listeners) "
+        f"{other:.0f} % of one core, on average over the run; the kernel dropped "
+        f"{samples[-1]['udp_drops']:,.0f} UDP datagrams for full receive buffers (all sockets on the machine)",
         f"- verdict: **{'flat' if ok else 'NOT FLAT'}** (first window {span:.0f}–{2 * span:.0f} s after load began, "
         f"last window the final {span:.0f} s; maxima compared)", "",
         "| check | measured | met |", "| --- | --- | --- |"]
     lines += [f"| {name} | {value} | {'yes' if met else '**no**'} |" for name, value, met in checks]
-    lines += ["", "Per minute (min–max of the 10 s samples up to that second; queries and transitions are totals "
-              "since the load began; daemon CPU in % of one core over that minute):", "",
-              "| s | RSS MiB | open fds | loop handles | transitions | sent | answered | daemon CPU |",
-              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines += ["", "Per minute (min–max of the 10 s samples up to that second; queries, transitions and UDP drops are "
+              "totals since the load began; CPU and waiting for a CPU in % of one core over that minute):", "",
+              "| s | RSS MiB | open fds | loop handles | transitions | sent | answered | UDP drops | daemon CPU | daemon waiting | other load |",
+              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     minute = 60.0 if args.seconds >= 120 else args.every
     groups = [[samples[0]]] + [[s for s in samples if (m - 1) * minute < s["t"] <= m * minute]
                                for m in range(1, int(-(-samples[-1]["t"] // minute)) + 1)]
     prev = samples[0]
     for group in filter(None, groups):
         last = group[-1]
-        cpu = f"{100 * (last['cpu'] - prev['cpu']) / (last['t'] - prev['t']):.0f} %" if last is not prev else "–"
+        cpu = "| – | – | –" if last is prev else "| %.0f %% | %.0f %% | %.0f %%" % shares(prev, last)
         lines.append(f"| {last['t']:.0f} | {span_of(group, 'rss_mib', '.1f')} | {span_of(group, 'fds', '.0f')} | "
                      f"{span_of(group, 'handles', '.0f')} | {last['transitions']:,.0f} | {last['sent']:,.0f} | "
-                     f"{last['answered']:,.0f} | {cpu} |")
+                     f"{last['answered']:,.0f} | {last['udp_drops']:,.0f} {cpu} |")
         prev = last
-    lines += ["", "<details><summary>Every 10 s sample</summary>", "",
+    lines += ["", "<details><summary>Every 10 s sample (RSS and descriptors from /proc, then the gauges from one "
+              "scrape)</summary>", "",
               "| s | RSS MiB | process_resident_memory_bytes MiB | /proc fds | process_open_fds | loop handles | transitions | "
-              "responses (daemon) | sent | answered |", "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    lines += [f"| {s['t']:.0f} | {s['rss_mib']:.1f} | {s['metric_rss_mib']:.1f} | {s['fds']} | {s['metric_fds']:.0f} | "
-              f"{s['handles']:.0f} | {s['transitions']:,.0f} | {s['responses']:,.0f} | {s['sent']:,.0f} | {s['answered']:,.0f} |"
-              for s in samples]
+              "responses (daemon) | sent | answered | UDP drops | daemon CPU | daemon waiting | other load |",
+              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for a, s in zip([samples[0]] + samples, samples):
+        cpu = "| – | – | –" if a is s else "| %.0f %% | %.0f %% | %.0f %%" % shares(a, s)
+        lines.append(f"| {s['t']:.0f} | {s['rss_mib']:.1f} | {s['metric_rss_mib']:.1f} | {s['fds']} | {s['metric_fds']:.0f} | "
+                     f"{s['handles']:.0f} | {s['transitions']:,.0f} | {s['responses']:,.0f} | {s['sent']:,.0f} | "
+                     f"{s['answered']:,.0f} | {s['udp_drops']:,.0f} {cpu} |")
     lines += ["", "</details>"]
     return "\n".join(lines) + "\n", ok
 
