@@ -9,7 +9,9 @@
 3. bench/flood measures the daemon's saturation QPS for a few seconds, then sends LOAD (50 %)
    of it for SECONDS, rate-limited.
 4. Every 10 s: RSS (/proc/PID/status), open descriptors (/proc/PID/fd), the loop's handle
-   count (`coredns_zoneregistry_loop_handles`), queries sent and answered, transitions.
+   count (`coredns_zoneregistry_loop_handles`), queries sent and answered, transitions; and,
+   to tell why a query was lost, the kernel's UDP receive-buffer drops, the daemon's CPU and
+   run-queue wait, and what the rest of the machine was doing.
 
 Verdict "flat" compares the first window after warm-up with the last window (each a minute in
 the full run; a third of --seconds when shorter, warm-up included): exit 1 when the last
