@@ -3,8 +3,10 @@
  * with recvmmsg, busy-polls (it owns its core). A socket whose window sees no answer for
  * STALL_MS gives its outstanding queries up as lost so a drop never stalls the run.
  * Queries come from a dnsperf-format file ("name type" per line), encoded once at start.
- * Usage: flood ADDR PORT QUERYFILE SECONDS [SOCKETS [WINDOW]]
- * Prints one line: sent=N answered=N noerror=N lost=N seconds=S qps=Q */
+ * Usage: flood ADDR PORT QUERYFILE SECONDS [SOCKETS [WINDOW [RATE]]]
+ * Prints one line: sent=N answered=N noerror=N lost=N seconds=S qps=Q
+ * With RATE > 0 it sends at most RATE queries a second, sleeps instead of spinning when it
+ * has nothing to do, and prints "progress sent=N answered=N" every second (bench/soak.py). */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -62,10 +64,11 @@ static double now(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 5) { fprintf(stderr, "usage: %s ADDR PORT QUERYFILE SECONDS [SOCKETS [WINDOW]]\n", argv[0]); return 2; }
+    if (argc < 5) { fprintf(stderr, "usage: %s ADDR PORT QUERYFILE SECONDS [SOCKETS [WINDOW [RATE]]]\n", argv[0]); return 2; }
     double seconds = atof(argv[4]);
     int nsock = argc > 5 ? atoi(argv[5]) : 8, window = argc > 6 ? atoi(argv[6]) : 64;
-    if (nsock < 1 || nsock > 64 || window < 1 || window > 4096) { fprintf(stderr, "bad SOCKETS/WINDOW\n"); return 2; }
+    double rate = argc > 7 ? atof(argv[7]) : 0;
+    if (nsock < 1 || nsock > 64 || window < 1 || window > 4096 || rate < 0) { fprintf(stderr, "bad SOCKETS/WINDOW/RATE\n"); return 2; }
     FILE *f = fopen(argv[3], "r");
     if (!f) { perror(argv[3]); return 1; }
     char line[512], name[300], type[32];
@@ -111,10 +114,16 @@ int main(int argc, char **argv) {
     double start = now(), end = start + seconds, t = start;
     for (int i = 0; i < nsock; i++) last_answer[i] = start;
     unsigned loops = 0;
+    double next_progress = start + 1;
     while (t < end) {
+        int idle = 1;
         for (int s = 0; s < nsock; s++) {
             int room = window - outstanding[s];
             if (room > BATCH) room = BATCH;
+            if (rate > 0) {
+                double budget = rate * (t - start) - (double)sent;
+                if (room > budget) room = budget > 0 ? (int)budget : 0;
+            }
             if (room >= BATCH / 2 || (room > 0 && outstanding[s] == 0)) {
                 for (int k = 0; k < room; k++) {
                     int q = (int)(next++ % (unsigned)nq);
@@ -130,6 +139,7 @@ int main(int argc, char **argv) {
                 }
                 int n = sendmmsg(fds[s], smsg, (unsigned)room, 0);
                 if (n > 0) {
+                    idle = 0;
                     sent += (unsigned)n;
                     if (outstanding[s] == 0) last_answer[s] = t;
                     outstanding[s] += n;
@@ -137,6 +147,7 @@ int main(int argc, char **argv) {
             }
             int r = recvmmsg(fds[s], rmsg, RBATCH, MSG_DONTWAIT, NULL);
             if (r > 0) {
+                idle = 0;
                 for (int k = 0; k < r; k++) {
                     if (rmsg[k].msg_len < 12 || !(recvbuf[k][2] & 0x80)) continue;
                     answered++;
@@ -150,7 +161,17 @@ int main(int argc, char **argv) {
                 outstanding[s] = 0;
             }
         }
-        if ((++loops & 15) == 0) t = now();
+        if (rate > 0) {
+            if (idle) usleep(200);
+            t = now();
+            if (t >= next_progress) {
+                printf("progress sent=%llu answered=%llu\n", sent, answered);
+                fflush(stdout);
+                next_progress += 1;
+            }
+        } else if ((++loops & 15) == 0) {
+            t = now();
+        }
     }
     double elapsed = now() - start;
     /* Let late answers in so "lost" counts only what never came back. */

@@ -51,15 +51,18 @@ def zone_file(mode, serial=1):
     return "\n".join(lines) + "\n"
 
 
-def corefile(mode, port, peers=None, interval="1", extra="", ipv6=True):
-    """`ipv6=False` gives each peer only its IPv4 address (one probe per peer and round)."""
+def corefile(mode, port, peers=None, interval="1", extra="", timeout="1", directives=(), peers_port=PEERS_PORT,
+             ipv6=True):
+    """`extra` goes inside the zoneregistry block, `directives` (e.g. `prometheus ADDR`) beside it;
+    `ipv6=False` gives each peer only its IPv4 address (one probe per peer and round)."""
     peers = peers if peers is not None else [(h, r, a) for h, r, a in PEERS]
-    out = [f"{ZONE}:{port} {{", "    bind 127.0.0.1", "    zoneregistry {", f"        interval {interval}",
-           "        timeout 1", "        ttl 30", f"        mode {mode}", f"        ns ns1.{ZONE} 127.0.0.1", extra]
+    out = [f"{ZONE}:{port} {{", "    bind 127.0.0.1"] + [f"    {d}" for d in directives] + [
+           "    zoneregistry {", f"        interval {interval}",
+           f"        timeout {timeout}", "        ttl 30", f"        mode {mode}", f"        ns ns1.{ZONE} 127.0.0.1", extra]
     for host, role, addr in peers:
         out += [f"        peer {host}.{ZONE} {{", f"            role {role}", f"            ipv4 {addr}"] + \
             ([f"            ipv6 {v6(addr)}"] if ipv6 else []) + \
-            ["            protocol tcp", f"            port {PEERS_PORT}", "        }"]
+            ["            protocol tcp", f"            port {peers_port}", "        }"]
     out += ["    }", "}"]
     return "\n".join(out) + "\n"
 

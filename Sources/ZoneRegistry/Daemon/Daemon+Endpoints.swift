@@ -61,6 +61,8 @@ extension Daemon {
         metrics.render(into: &text)
         text.family("coredns_build_info", .gauge, help: "A metric with a constant '1' value labeled by version.")
         text.sample("coredns_build_info", [("version", ZoneRegistryCommand.version)], 1 as UInt64)
+        ProcessGauges(openDescriptors: loop.openDescriptorCount, residentBytes: loop.residentMemoryBytes,
+                      loopHandles: loop.activeHandleCount).render(into: &text)
         return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: text.text)
     }
 }

@@ -9,12 +9,21 @@ struct PrometheusText {
         text += "# HELP \(name) \(help)\n# TYPE \(name) \(kind.rawValue)\n"
     }
 
+    /// Appends in place: with 1,000 peers a scrape is ~21,000 samples rendered on the loop
+    /// while DNS waits, and per-sample temporaries (mapped, joined, escaped copies) doubled that
+    /// wait (0.10–0.19 s against 0.07–0.10 s, `make soak`'s configuration on a busy machine).
     mutating func sample(_ name: String, _ labels: [(String, String)] = [], _ value: Double) {
         text += name
-        if !labels.isEmpty {
-            text += "{" + labels.map { "\($0.0)=\"\(PrometheusText.escape($0.1))\"" }.joined(separator: ",") + "}"
+        for (index, (key, labelValue)) in labels.enumerated() {
+            text += index == 0 ? "{" : ","
+            text += key
+            text += "=\""
+            text += PrometheusText.escape(labelValue)
+            text += "\""
         }
-        text += " " + PrometheusText.format(value) + "\n"
+        text += labels.isEmpty ? " " : "} "
+        text += PrometheusText.format(value)
+        text += "\n"
     }
 
     mutating func sample(_ name: String, _ labels: [(String, String)] = [], _ value: UInt64) {
@@ -41,6 +50,10 @@ struct PrometheusText {
 
     /// Label values escape backslash, double quote and newline (exposition format spec).
     static func escape(_ value: String) -> String {
+        // Host names and zones never need it; scanning bytes is far cheaper than Characters.
+        guard value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") }) else {
+            return value
+        }
         var result = ""
         for character in value {
             switch character {

@@ -59,10 +59,12 @@ import Testing
                        "coredns_zoneregistry_healthy_peers", "coredns_zoneregistry_unhealthy_peers",
                        "coredns_zoneregistry_peer_up", "coredns_zoneregistry_probe_duration_seconds",
                        "coredns_zoneregistry_peer_transitions_total", "coredns_dns_requests_total",
-                       "coredns_dns_responses_total", "coredns_build_info"] {
+                       "coredns_dns_responses_total", "coredns_build_info", "coredns_zoneregistry_loop_handles",
+                       "process_open_fds", "process_resident_memory_bytes"] {
             #expect(scrape.text.contains("# TYPE \(family) "), "\(family)")
         }
         #expect(scrape.series("coredns_build_info", ["version": "0.1.0"]).map(\.value) == [1])
+        #expect(scrape.sum("process_resident_memory_bytes") > 1_048_576)
         #expect(scrape.sum("coredns_dns_responses_total", ["server": server, "rcode": "FORMERR"]) == 1)
         #expect(scrape.sum("coredns_dns_responses_total", ["server": server, "rcode": "BADVERS"]) == 1)
     }
@@ -117,5 +119,26 @@ import Testing
         let back = try MetricsScrape.scrape(Self.endpoint)
         #expect(back.sum("coredns_zoneregistry_peer_transitions_total", prod1.merging(["to": "up"]) { $1 }) == 2)
         #expect(back.sum("coredns_zoneregistry_unhealthy_peers") == 0)
+    }
+
+    /// An operator watching for leaks: TCP clients raise the handle and descriptor gauges, and
+    /// once they hang up both return to where they were. Probes open handles for a moment, so
+    /// the baseline is the lowest of a few scrapes and each comparison is polled.
+    @Test func loopHandlesAndOpenFdsRiseWithTCPClientsAndReturnWhenTheyClose() throws {
+        func gauges() throws -> (handles: Double, fds: Double) {
+            let scrape = try MetricsScrape.scrape(Self.endpoint)
+            return (scrape.sum("coredns_zoneregistry_loop_handles"), scrape.sum("process_open_fds"))
+        }
+        let samples = try (0..<5).map { _ in try gauges() }
+        let baseline = (handles: samples.map(\.handles).min() ?? 0, fds: samples.map(\.fds).min() ?? 0)
+        #expect(baseline.handles > 0 && baseline.fds > 0)
+
+        var clients = try (0..<20).map { _ in try RawSocket.tcp("127.0.5.30", daemon.port) }
+        #expect(try eventually(timeout: 3) {
+            let now = try gauges()
+            return now.handles >= baseline.handles + 20 && now.fds >= baseline.fds + 20
+        })
+        clients.removeAll()
+        #expect(try eventually(timeout: 3) { try gauges() == baseline })
     }
 }

@@ -53,4 +53,12 @@ import Testing
         #expect(text.text.contains("coredns_zoneregistry_response_duration_seconds_count{server=\"dns://127.0.0.1:53\",zone=\"service.example.net.\"} 2\n"))
         #expect(!text.text.contains("coredns_zoneregistry_query_count_total{server=\"dns://127.0.0.1:53\",zone=\".\"}"))
     }
+
+    @Test func processGaugesLeaveOutWhatCouldNotBeRead() {
+        var text = PrometheusText()
+        ProcessGauges(openDescriptors: 12, residentBytes: nil, loopHandles: 7).render(into: &text)
+        #expect(text.text.contains("process_open_fds 12\n"))
+        #expect(!text.text.contains("process_resident_memory_bytes"))
+        #expect(text.text.contains("# TYPE coredns_zoneregistry_loop_handles gauge\ncoredns_zoneregistry_loop_handles 7\n"))
+    }
 }
