@@ -91,13 +91,32 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: pidfile.path))
     }
 
-    @Test func quietPrintsNoBannerAndStillServes() throws {
+    /// Writes `text` to a Corefile in a fresh directory; the caller removes the directory.
+    static func writeCorefile(_ text: String) throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zr-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let port = UInt16.random(in: 20_000...59_999)
         let corefile = directory.appendingPathComponent("Corefile")
-        try ".:\(port) {\n    bind 127.0.6.21\n    whoami\n}\n".write(to: corefile, atomically: true, encoding: .utf8)
+        try text.write(to: corefile, atomically: true, encoding: .utf8)
+        return corefile
+    }
+
+    @Test func aDNSPortTakenByAnotherProcessIsAnErrorNamingItAndTheDaemonExits() throws {
+        // Another process holds only the TCP side: the UDP socket opens first and has to be
+        // closed again on the way out (under memcheck, a leak if it is not).
+        let port = UInt16.random(in: 20_000...59_999)
+        let squatter = try PeerProcess(address: "127.0.6.23", port: Int(port))
+        let corefile = try Self.writeCorefile(".:\(port) {\n    bind 127.0.6.23\n    whoami\n}\n")
+        defer { try? FileManager.default.removeItem(at: corefile.deletingLastPathComponent()) }
+        let result = try Self.run(["-conf", corefile.path])
+        #expect(result.status == 1)
+        #expect(result.errors.contains("tcp 127.0.6.23 port \(port): EADDRINUSE (address already in use)"), "\(result.errors)")
+        withExtendedLifetime(squatter) {}
+    }
+
+    @Test func quietPrintsNoBannerAndStillServes() throws {
+        let port = UInt16.random(in: 20_000...59_999)
+        let corefile = try Self.writeCorefile(".:\(port) {\n    bind 127.0.6.21\n    whoami\n}\n")
+        defer { try? FileManager.default.removeItem(at: corefile.deletingLastPathComponent()) }
         let process = Process()
         DaemonLaunch.configure(process, arguments: ["-conf", corefile.path, "-quiet"])
         let output = Pipe()
