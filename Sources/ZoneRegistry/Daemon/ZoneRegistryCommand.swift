@@ -60,6 +60,10 @@ struct ZoneRegistryCommand: ParsableCommand {
         do {
             try daemon.start()
         } catch {
+            // start() closed what it had opened (a UDP socket when the TCP side of the port is
+            // taken), but a handle's memory is released only in its close callback: run the
+            // loop until those have fired, or the exit leaks them and the loop itself.
+            loop.run()
             FileHandle.standardError.write(Data("zoneregistry: \(error)\n".utf8))
             throw ExitCode(1)
         }

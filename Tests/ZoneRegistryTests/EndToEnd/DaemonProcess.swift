@@ -1,7 +1,8 @@
 import Foundation
 
-/// The real `zoneregistry` binary started on a test Corefile, as an operator would run it.
-/// Stops it (SIGTERM) when the test is done with it.
+/// The real `zoneregistry` binary started on a test Corefile, as an operator would run it
+/// (under `ZR_DAEMON_WRAPPER` when set: see `DaemonLaunch`). Stops it (SIGTERM) when the test
+/// is done with it.
 final class DaemonProcess {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent()
@@ -53,8 +54,7 @@ final class DaemonProcess {
     }
 
     private static func launch(process: Process, arguments: [String], output: Pipe, errors: URL) throws -> Bool {
-        process.executableURL = binary
-        process.arguments = arguments
+        DaemonLaunch.configure(process, arguments: arguments)
         process.standardOutput = output
         _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         let log = try FileHandle(forWritingTo: errors)
@@ -79,15 +79,16 @@ final class DaemonProcess {
         (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? ""
     }
 
-    /// Polls the log until `text` occurs at least `count` times; false after `timeout` seconds.
-    @discardableResult
     /// How many times `text` occurs in the log so far.
     func logCount(_ text: String) -> Int {
         logText.components(separatedBy: text).count - 1
     }
 
+    /// Polls the log until `text` occurs at least `count` times; false after `timeout` seconds
+    /// (scaled by `DaemonLaunch.timeScale`).
+    @discardableResult
     func waitForLog(_ text: String, count: Int = 1, timeout: Double = 5) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = Date().addingTimeInterval(DaemonLaunch.scaled(timeout))
         repeat {
             if logCount(text) >= count { return true }
             usleep(20_000)
@@ -102,20 +103,39 @@ final class DaemonProcess {
         return process.terminationStatus
     }
 
-    /// Sends SIGTERM and waits; returns the exit status.
+    /// Sends SIGTERM and waits (SIGKILL after the grace period); returns the exit status.
     @discardableResult
     func stop() -> Int32 {
         if process.isRunning {
             signal(SIGTERM)
-            process.waitUntilExit()
+            killAfterGrace()
         }
         return process.terminationStatus
     }
 
+    /// Longer than any test's `lameduck` (5 s); a daemon still running after it is hung.
+    static let grace = 10.0
+
+    private func killAfterGrace() {
+        let deadline = Date().addingTimeInterval(DaemonLaunch.scaled(Self.grace))
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning { signal(SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    static let lameduckMarker = "plugin/health: Going into lameduck mode"
+
+    /// A test done with its daemon ends it as an operator would, never with SIGKILL: under
+    /// memcheck only a clean exit runs the leak check and writes the log's summary. A daemon
+    /// that goes into lameduck gets a second signal, which ends it at once.
     deinit {
         if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            let lameducks = logCount(Self.lameduckMarker)
+            signal(SIGTERM)
+            let deadline = Date().addingTimeInterval(DaemonLaunch.scaled(2))
+            while process.isRunning && Date() < deadline && logCount(Self.lameduckMarker) == lameducks { usleep(10_000) }
+            if process.isRunning { signal(SIGTERM) }
+            killAfterGrace()
         }
         try? FileManager.default.removeItem(at: directory)
     }

@@ -26,11 +26,13 @@ struct DigRecord: Equatable, CustomStringConvertible {
 }
 
 enum Dig {
-    /// `dig @127.0.0.1 -p PORT NAME TYPE +norec +time=2 +tries=1 OPTIONS...`
+    /// `dig @127.0.0.1 -p PORT NAME TYPE +norec +time=2 +tries=1 OPTIONS...` (the time scaled
+    /// by `DaemonLaunch.timeScale`)
     static func query(_ name: String, _ type: String = "A", port: UInt16, server: String = "127.0.0.1", options: [String] = []) throws -> DigAnswer {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/dig")
-        process.arguments = ["@\(server)", "-p", String(port), name, type, "+norec", "+time=2", "+tries=1"] + options
+        let seconds = Int(DaemonLaunch.scaled(2))
+        process.arguments = ["@\(server)", "-p", String(port), name, type, "+norec", "+time=\(seconds)", "+tries=1"] + options
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

@@ -1,11 +1,11 @@
 import Foundation
 
-/// Polls `condition` every `every` seconds until it holds; false when `timeout` seconds pass
-/// first. End-to-end tests wait on what an operator would watch (an answer, a status code),
-/// never on a fixed sleep.
+/// Polls `condition` every `every` seconds until it holds; false when `timeout` seconds
+/// (scaled by `DaemonLaunch.timeScale`) pass first. End-to-end tests wait on what an operator
+/// would watch (an answer, a status code), never on a fixed sleep.
 @discardableResult
 func eventually(timeout: Double, every: Double = 0.1, _ condition: () throws -> Bool) rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
+    let deadline = Date().addingTimeInterval(DaemonLaunch.scaled(timeout))
     repeat {
         if try condition() { return true }
         usleep(UInt32(every * 1_000_000))

@@ -22,6 +22,19 @@ final class PeerProcess {
     /// (Re)starts the endpoint and returns once it listens.
     func start() throws {
         stop()
+        // Another test's peer may still hold the address for a moment: give up after a few tries.
+        for attempt in 1...5 {
+            if let process = try launch() {
+                self.process = process
+                return
+            }
+            usleep(UInt32(attempt) * 200_000)
+        }
+        throw PeerError.didNotStart(address)
+    }
+
+    /// The endpoint once it says it listens; nil when it exited first.
+    private func launch() throws -> Process? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3"] + arguments
@@ -30,13 +43,15 @@ final class PeerProcess {
         process.standardError = FileHandle.nullDevice
         try process.run()
         var text = ""
-        // Another test's peer may still hold the address for a moment: give up after a few tries.
         while !text.contains("ready") {
             let data = output.fileHandleForReading.availableData
-            if data.isEmpty { throw PeerError.didNotStart(address) }
+            if data.isEmpty {
+                process.waitUntilExit()
+                return nil
+            }
             text += String(decoding: data, as: UTF8.self)
         }
-        self.process = process
+        return process
     }
 
     func stop() {

@@ -7,13 +7,13 @@ import Testing
 @Suite(.serialized) struct ProbeProtocolHealthEndToEndTests {
     static let detection = FailoverHealthEndToEndTests.detection
 
-    static func corefile(peers: String) -> String {
+    static func corefile(peers: String, timeout: Double = 0.5) -> String {
         """
         example.test:PORT {
             bind 127.0.0.1
             zoneregistry {
                 interval 1
-                timeout 500ms
+                timeout \(Int(timeout * 1000))ms
                 ttl 1
                 mode address
         \(peers)
@@ -62,12 +62,14 @@ import Testing
         let endpoints = try ["127.0.3.31", "127.0.3.32", "127.0.3.33", "127.0.3.34"].map {
             try PeerProcess(address: $0, tls: authority.serverTLS)
         }
+        // A handshake and the trust store's certificates are CPU work inside the probe's
+        // timeout: under memcheck they take far longer than 500 ms.
         let daemon = try DaemonProcess(corefile: Self.corefile(peers: [
             Self.peer("prod1", "127.0.3.31", "protocol https\ntls_ca \(authority.caFile)"),
             Self.peer("prod2", "127.0.3.32", "protocol https"),
             Self.peer("prod3", "127.0.3.33", "protocol https\ntls_insecure"),
             Self.peer("prod4", "127.0.3.34", "protocol https\ntls_ca \(authority.caFile)"),
-        ].joined(separator: "\n")))
+        ].joined(separator: "\n"), timeout: DaemonLaunch.scaled(0.5)))
         #expect(Self.waitForVerdicts(daemon, ["prod1", "prod2", "prod3", "prod4"]))
         let log = daemon.stderrText
         #expect(log.contains("peer prod1.example.test. up"), "signed by the tls_ca: trusted")

@@ -58,10 +58,20 @@ final class RawSocket {
     /// Half-closes: the daemon reads end of stream.
     func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
 
+    /// Every timeout here is how long the daemon may take to answer or close: scaled by
+    /// `DaemonLaunch.timeScale`.
+    private static func deadline(_ timeout: Double) -> Date {
+        Date().addingTimeInterval(DaemonLaunch.scaled(timeout))
+    }
+
     /// One datagram or whatever the stream has, waiting up to `timeout` seconds; nil on
     /// timeout, end of stream or error.
     func receive(timeout: Double) -> [UInt8]? {
-        guard wait(timeout) else { return nil }
+        receive(until: Self.deadline(timeout))
+    }
+
+    private func receive(until deadline: Date) -> [UInt8]? {
+        guard wait(deadline.timeIntervalSinceNow) else { return nil }
         var buffer = [UInt8](repeating: 0, count: 65_536)
         let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         return count > 0 ? Array(buffer[0..<count]) : nil
@@ -69,10 +79,9 @@ final class RawSocket {
 
     /// A whole DNS-over-TCP message (RFC 1035 §4.2.2 length prefix), or nil.
     func receiveFramed(timeout: Double) -> [UInt8]? {
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = Self.deadline(timeout)
         while pending.count < 2 || pending.count < 2 + (Int(pending[0]) << 8 | Int(pending[1])) {
-            let left = deadline.timeIntervalSinceNow
-            guard left > 0, let more = receive(timeout: left) else { return nil }
+            guard deadline.timeIntervalSinceNow > 0, let more = receive(until: deadline) else { return nil }
             pending += more
         }
         let end = 2 + (Int(pending[0]) << 8 | Int(pending[1]))
@@ -83,7 +92,7 @@ final class RawSocket {
     /// True once the daemon has closed the connection (end of stream or reset), waiting up
     /// to `timeout` seconds; bytes that arrive meanwhile are discarded.
     func closedByPeer(within timeout: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = Self.deadline(timeout)
         while true {
             let left = deadline.timeIntervalSinceNow
             guard left > 0, wait(left) else { return false }
