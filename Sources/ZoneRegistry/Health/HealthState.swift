@@ -25,7 +25,7 @@ struct HealthState: Sendable, Equatable {
         self.health = health
     }
 
-    /// Takes one round's verdict (see `ProbeVerdict.anyPasses`); returns the transition
+    /// Takes one round's verdict (see `RoundTally`); returns the transition
     /// when the state changed, nil when it did not.
     mutating func record(_ verdict: ProbeVerdict) -> HealthTransition? {
         let target: PeerHealth = verdict.passed ? .up : .down

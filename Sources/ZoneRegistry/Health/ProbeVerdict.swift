@@ -68,12 +68,4 @@ extension ProbeVerdict {
             self = .other("socket error \(name)")
         }
     }
-
-    /// One round's verdict for a peer probed on each of its addresses (SPEC §5): it passes
-    /// when any address passes; otherwise the first failure, in the order given (IPv4
-    /// first by convention), is the cause the log line names.
-    static func anyPasses(_ addressVerdicts: [ProbeVerdict]) -> ProbeVerdict {
-        if addressVerdicts.contains(.pass) { return .pass }
-        return addressVerdicts.first ?? .other("no address to probe")
-    }
 }

@@ -29,12 +29,13 @@ import Testing
     /// Found by MisbehavingPeerTests: a reload while probes waited for a slot. Stopping the
     /// monitor finished its running probes first, which admitted one of its own waiting
     /// peers; that probe started on the stopped monitor and was dropped with its socket and
-    /// timer open, and the timer later fired into freed memory (SIGSEGV).
+    /// timer open, and the timer later fired into freed memory (SIGSEGV). Nothing waits for
+    /// a slot any more; this keeps a stopped monitor from starting anything when one frees.
     @Test func stoppedMonitorLeavesNoProbeWaitingOrRunning() throws {
         let loop = try EventLoop()
         let limiter = ProbeLimiter(bound: 1)
         let occupant = limiter.makeID()
-        limiter.request(occupant) {}                 // the one slot is taken elsewhere
+        #expect(limiter.startIfFree(occupant) == true) // the one slot is taken elsewhere
         let registry = Registry(config: registryConfig(peers: Self.peers), serial: 1, previous: nil)
         let monitor = try HealthMonitor(loop: loop, registry: registry, previous: nil, limiter: limiter,
                                         metrics: ProbeMetrics(), logger: Logger(label: "test"))

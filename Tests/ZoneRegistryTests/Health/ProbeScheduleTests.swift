@@ -34,78 +34,72 @@ import Testing
         #expect(ProbeQueue().bound == 64)
     }
 
-    @Test func admitsUpToTheBoundThenQueues() {
+    @Test func startsUpToTheBoundThenRefusesToQueue() {
         var queue = ProbeQueue(bound: 2)
-        #expect(queue.request(peer: 0) == .start)
-        #expect(queue.request(peer: 1) == .start)
-        #expect(queue.request(peer: 2) == .queued)
-        #expect(queue.request(peer: 3) == .queued)
+        #expect(queue.startIfFree(peer: 0) == .start)
+        #expect(queue.startIfFree(peer: 1) == .start)
+        #expect(queue.startIfFree(peer: 2) == nil)
+        #expect(queue.startIfFree(peer: 3) == nil)
         #expect(queue.inFlight == [0, 1])
-        #expect(queue.waitingCount == 2)
     }
 
-    @Test func finishingReleasesTheNextInArrivalOrder() {
-        var queue = ProbeQueue(bound: 1)
-        #expect(queue.request(peer: 5) == .start)
-        #expect(queue.request(peer: 7) == .queued)
-        #expect(queue.request(peer: 6) == .queued)
-        #expect(queue.finish(peer: 5) == 7)
-        #expect(queue.inFlight == [7])
-        #expect(queue.finish(peer: 7) == 6)
-        #expect(queue.finish(peer: 6) == nil)
-        #expect(queue.inFlight.isEmpty)
-        #expect(queue.waitingCount == 0)
-    }
-
-    @Test func peerNeverHasTwoProbesInFlightOrWaiting() {
-        var queue = ProbeQueue(bound: 1)
-        #expect(queue.request(peer: 0) == .start)
-        #expect(queue.request(peer: 0) == .refused)
-        #expect(queue.request(peer: 1) == .queued)
-        #expect(queue.request(peer: 1) == .refused)
-        #expect(queue.finish(peer: 0) == 1)
-        #expect(queue.request(peer: 1) == .refused)
-        #expect(queue.request(peer: 0) == .queued)
-    }
-
-    @Test func startIfFreeNeverQueues() {
-        var queue = ProbeQueue(bound: 1)
+    @Test func peerNeverHasTwoProbesInFlight() {
+        var queue = ProbeQueue(bound: 2)
         #expect(queue.startIfFree(peer: 0) == .start)
         #expect(queue.startIfFree(peer: 0) == .refused)
-        #expect(queue.startIfFree(peer: 1) == nil)
-        #expect(queue.waitingCount == 0)
-        #expect(queue.finish(peer: 0) == nil)
         #expect(queue.startIfFree(peer: 1) == .start)
+        // Full, yet a peer already in flight learns it is refused, not "ask again later".
+        #expect(queue.startIfFree(peer: 1) == .refused)
+        #expect(queue.inFlight == [0, 1])
+    }
+
+    @Test func finishingFreesTheSlotForAnyPeer() {
+        var queue = ProbeQueue(bound: 1)
+        #expect(queue.startIfFree(peer: 5) == .start)
+        #expect(queue.startIfFree(peer: 7) == nil)
+        queue.finish(peer: 5)
+        #expect(queue.inFlight.isEmpty)
+        #expect(queue.startIfFree(peer: 7) == .start)
+        queue.finish(peer: 7)
+        #expect(queue.startIfFree(peer: 5) == .start)
     }
 
     @Test func finishingAPeerNotInFlightChangesNothing() {
         var queue = ProbeQueue(bound: 1)
-        #expect(queue.request(peer: 0) == .start)
-        #expect(queue.request(peer: 1) == .queued)
-        #expect(queue.finish(peer: 1) == nil)
-        #expect(queue.finish(peer: 9) == nil)
+        #expect(queue.startIfFree(peer: 0) == .start)
+        #expect(queue.startIfFree(peer: 1) == nil)
+        queue.finish(peer: 1)
+        queue.finish(peer: 9)
         #expect(queue.inFlight == [0])
-        #expect(queue.waitingCount == 1)
+        #expect(queue.startIfFree(peer: 1) == nil)
+        queue.finish(peer: 0)
+        queue.finish(peer: 0)
+        #expect(queue.inFlight.isEmpty)
     }
 
     @Test func inFlightNeverExceedsTheBoundUnderChurn() {
         var queue = ProbeQueue(bound: 3)
         var running: [Int] = []
-        for peer in 0..<50 where queue.request(peer: peer) == .start {
-            running.append(peer)
-        }
-        #expect(running.count == 3)
-        var started = running.count
-        while let peer = running.first {
-            running.removeFirst()
-            if let next = queue.finish(peer: peer) {
-                running.append(next)
-                started += 1
+        var started = 0
+        // Each round offers every peer not running; the oldest running probe finishes.
+        for _ in 0..<100 {
+            for peer in 0..<10 {
+                switch queue.startIfFree(peer: peer) {
+                case .start:
+                    #expect(!running.contains(peer))
+                    running.append(peer)
+                    started += 1
+                case .refused:
+                    #expect(running.contains(peer))
+                case nil:
+                    #expect(running.count == 3)
+                }
+                #expect(queue.inFlight.count <= 3)
             }
-            #expect(queue.inFlight.count <= 3)
+            queue.finish(peer: running.removeFirst())
         }
-        #expect(started == 50)
-        #expect(queue.inFlight.isEmpty)
+        #expect(started == 3 + 99)
+        #expect(queue.inFlight == Set(running))
     }
 }
 
@@ -224,5 +218,52 @@ import Testing
         #expect(tally.record(.reset, slot: 0) == .reset)
         tally.begin(addresses: 1)
         #expect(tally.record(.pass, slot: 0) == .pass)
+    }
+
+    /// Drives one round with `verdicts[slot]` arriving in `arrival` order; the decision.
+    static func decide(_ verdicts: [ProbeVerdict], arrival: [Int]) -> ProbeVerdict? {
+        var tally = RoundTally()
+        tally.begin(addresses: verdicts.count)
+        var decided: ProbeVerdict?
+        for slot in arrival {
+            if let verdict = tally.record(verdicts[slot], slot: slot) {
+                #expect(decided == nil, "a round decided twice")
+                decided = verdict
+            }
+        }
+        #expect(!tally.isOpen)
+        return decided
+    }
+
+    static func arrivalOrders(_ count: Int) -> [[Int]] {
+        count == 2 ? [[0, 1], [1, 0]] : [Array(0..<count)]
+    }
+
+    @Test(arguments: [
+        [ProbeVerdict.refused, .pass],
+        [.pass, .timeout(milliseconds: 5)],
+        [.pass],
+    ])
+    func anyAddressPassingPassesInEitherOrder(verdicts: [ProbeVerdict]) {
+        for arrival in Self.arrivalOrders(verdicts.count) {
+            #expect(Self.decide(verdicts, arrival: arrival) == .pass, "arrival \(arrival)")
+        }
+    }
+
+    @Test(arguments: [
+        ([ProbeVerdict.refused, .unreachable], ProbeVerdict.refused),
+        ([.status(503)], .status(503)),
+    ])
+    func aFailingRoundNamesTheFirstAddressCauseInEitherOrder(verdicts: [ProbeVerdict], cause: ProbeVerdict) {
+        for arrival in Self.arrivalOrders(verdicts.count) {
+            #expect(Self.decide(verdicts, arrival: arrival) == cause, "arrival \(arrival)")
+        }
+    }
+
+    @Test func noAddressNeverPasses() {
+        var tally = RoundTally()
+        tally.begin(addresses: 0)
+        #expect(!tally.isOpen)
+        #expect(tally.record(.pass, slot: 0) == nil)
     }
 }

@@ -39,16 +39,4 @@ import Testing
         #expect(!ProbeVerdict.status(503).passed)
         #expect(!ProbeVerdict.refused.passed)
     }
-
-    @Test func peerWithTwoAddressesPassesWhenEitherPasses() {
-        #expect(ProbeVerdict.anyPasses([.refused, .pass]) == .pass)
-        #expect(ProbeVerdict.anyPasses([.pass, .timeout(milliseconds: 5)]) == .pass)
-        #expect(ProbeVerdict.anyPasses([.pass]) == .pass)
-    }
-
-    @Test func failingRoundNamesTheFirstAddressCause() {
-        #expect(ProbeVerdict.anyPasses([.refused, .unreachable]) == .refused)
-        #expect(ProbeVerdict.anyPasses([.status(503)]) == .status(503))
-        #expect(!ProbeVerdict.anyPasses([]).passed)
-    }
 }
