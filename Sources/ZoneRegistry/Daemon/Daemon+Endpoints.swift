@@ -55,7 +55,7 @@ extension Daemon {
     }
 
     private func metricsResponse() -> HTTPResponse {
-        var text = PrometheusText()
+        var text = PrometheusText(capacity: lastMetricsSize + lastMetricsSize / 8)
         PeerGauges.render(monitors: monitors, into: &text)
         probeMetrics.render(into: &text)
         metrics.render(into: &text)
@@ -63,6 +63,7 @@ extension Daemon {
         text.sample("coredns_build_info", [("version", ZoneRegistryCommand.version)], 1 as UInt64)
         ProcessGauges(openDescriptors: loop.openDescriptorCount, residentBytes: loop.residentMemoryBytes,
                       loopHandles: loop.activeHandleCount).render(into: &text)
-        return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: text.text)
+        lastMetricsSize = text.bytes.count
+        return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: text.bytes)
     }
 }
