@@ -3,9 +3,11 @@
 
 The body is rendered on the loop before its first byte is sent, so curl's time to first byte
 is the time DNS waited; the total adds the transfer of the body (26 MB with 10,000 peers).
+The machine may be busy, so the daemon's CPU time per scrape is given too: its CPU over the
+scrapes less its CPU over as long a time without them (probing), per scrape.
 Peers are bench/listeners on 127.0.16.0 and up (loopback only), probed over TCP every 5 s with
 one IPv4 address each; the scrapes start once every peer has a probe-duration histogram.
-Usage: bench/scrape.py [--binary PATH] [--peers 1000,10000] [--scrapes 15]
+Usage: bench/scrape.py [--binary PATH] [--peers 1000,10000] [--scrapes 30]
 """
 import argparse
 import os
@@ -57,12 +59,18 @@ def run(binary, n, scrapes, workdir):
             if time.time() > deadline:
                 raise RuntimeError("not every peer was probed within 60 s")
             time.sleep(1)
+        cpu_before, started = S.cpu_seconds(server.pid), time.time()
         samples = [scrape_times() for _ in range(scrapes)]
+        cpu_scraping, elapsed = S.cpu_seconds(server.pid) - cpu_before, time.time() - started
+        cpu_before = S.cpu_seconds(server.pid)
+        time.sleep(elapsed)
+        cpu_idle = S.cpu_seconds(server.pid) - cpu_before
         first = [s[0] for s in samples]
         total = [s[1] for s in samples]
         print(f"{n:>6} peers  {samples[0][2] / 1e6:5.1f} MB  first byte: median {statistics.median(first) * 1000:6.1f} ms"
               f" min {min(first) * 1000:6.1f} ms   total: median {statistics.median(total) * 1000:6.1f} ms"
-              f" min {min(total) * 1000:6.1f} ms   ({scrapes} scrapes)", flush=True)
+              f" min {min(total) * 1000:6.1f} ms   CPU per scrape {(cpu_scraping - cpu_idle) / scrapes * 1000:6.1f} ms"
+              f"   ({scrapes} scrapes)", flush=True)
     finally:
         if server:
             server.stop()
@@ -74,7 +82,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "zoneregistry"))
     parser.add_argument("--peers", default="1000,10000")
-    parser.add_argument("--scrapes", type=int, default=15)
+    parser.add_argument("--scrapes", type=int, default=30)
     args = parser.parse_args()
     build_tools()
     with tempfile.TemporaryDirectory() as workdir:

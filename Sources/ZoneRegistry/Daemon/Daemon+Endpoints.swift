@@ -63,7 +63,8 @@ extension Daemon {
         text.sample("coredns_build_info", [("version", ZoneRegistryCommand.version)], 1 as UInt64)
         ProcessGauges(openDescriptors: loop.openDescriptorCount, residentBytes: loop.residentMemoryBytes,
                       loopHandles: loop.activeHandleCount).render(into: &text)
-        lastMetricsSize = text.bytes.count
-        return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: text.bytes)
+        let body = text.takeBytes()
+        lastMetricsSize = body.count
+        return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: body)
     }
 }

@@ -2,17 +2,29 @@
 /// A monitor looks its peers' histograms up once (`durationSlots`) and then observes by
 /// index: thousands of probes a second must not each build and hash label strings.
 final class ProbeMetrics {
-    struct PeerKey: Hashable { var zone: String; var peer: String }
-    struct TransitionKey: Hashable { var zone: String; var peer: String; var to: String }
+    struct PeerKey: Hashable {
+        var zone: String
+        var peer: String
+        /// Built once, not per scrape: the scrape renders one histogram per peer.
+        var labels: [(String, String)] { [("zone", zone), ("peer", peer)] }
+    }
+    struct TransitionKey: Hashable {
+        var zone: String
+        var peer: String
+        var to: String
+        var labels: [(String, String)] { [("zone", zone), ("peer", peer), ("to", to)] }
+    }
 
     private var durationIndex: [PeerKey: Int] = [:]
     private var durationKeys: [PeerKey] = []
+    private var durationLabels: [[(String, String)]] = []
     private var durationHistograms: [Histogram] = []
     /// Histogram slots sorted by zone, then peer: the scrape's order, kept here so a scrape
     /// (10,000 peers, on the loop) does not sort. Peers are added at configuration time.
     private var durationOrder: [Int] = []
     private var transitionIndex: [TransitionKey: Int] = [:]
     private var transitionKeys: [TransitionKey] = []
+    private var transitionLabels: [[(String, String)]] = []
     private var transitionCounts: [UInt64] = []
     /// Transition slots sorted by zone, peer and state, for the same reason.
     private var transitionOrder: [Int] = []
@@ -25,6 +37,7 @@ final class ProbeMetrics {
             if let index = durationIndex[key] { return index }
             durationIndex[key] = durationHistograms.count
             durationKeys.append(key)
+            durationLabels.append(key.labels)
             durationHistograms.append(.probeDuration)
             return durationHistograms.count - 1
         }
@@ -49,6 +62,7 @@ final class ProbeMetrics {
         let index = transitionKeys.count
         transitionIndex[key] = index
         transitionKeys.append(key)
+        transitionLabels.append(key.labels)
         transitionCounts.append(1)
         let position = binarySearch(transitionOrder) { existing in
             let other = transitionKeys[existing]
@@ -71,13 +85,11 @@ final class ProbeMetrics {
     func render(into text: inout PrometheusText) {
         text.family("coredns_zoneregistry_probe_duration_seconds", .histogram, help: "Histogram of health probe durations per peer.")
         for index in durationOrder where durationHistograms[index].count > 0 {
-            let key = durationKeys[index]
-            text.histogram("coredns_zoneregistry_probe_duration_seconds", [("zone", key.zone), ("peer", key.peer)], durationHistograms[index])
+            text.histogram("coredns_zoneregistry_probe_duration_seconds", durationLabels[index], durationHistograms[index])
         }
         text.family("coredns_zoneregistry_peer_transitions_total", .counter, help: "Counter of peer health changes, by the state entered.")
         for index in transitionOrder {
-            let key = transitionKeys[index]
-            text.sample("coredns_zoneregistry_peer_transitions_total", [("zone", key.zone), ("peer", key.peer), ("to", key.to)], transitionCounts[index])
+            text.sample("coredns_zoneregistry_peer_transitions_total", transitionLabels[index], transitionCounts[index])
         }
     }
 }
