@@ -56,7 +56,7 @@ extension Daemon {
 
     private func metricsResponse() -> HTTPResponse {
         var text = PrometheusText(capacity: lastMetricsSize + lastMetricsSize / 8)
-        PeerGauges.render(monitors: monitors, into: &text)
+        peerGauges.render(monitors: monitors, into: &text)
         probeMetrics.render(into: &text)
         metrics.render(into: &text)
         text.family("coredns_build_info", .gauge, help: "A metric with a constant '1' value labeled by version.")

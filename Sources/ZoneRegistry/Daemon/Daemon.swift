@@ -24,6 +24,7 @@ final class Daemon {
     /// Counters survive reloads: dashboards must not see a reset when the Corefile changes.
     let metrics = DNSMetrics()
     let probeMetrics = ProbeMetrics()
+    let peerGauges = PeerGauges()
     let limiter = ProbeLimiter()
     /// The previous /metrics body's size: the next is reserved at about that, sparing the
     /// buffer's doublings (and their copies) while the loop renders.

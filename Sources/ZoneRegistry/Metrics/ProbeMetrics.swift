@@ -5,26 +5,26 @@ final class ProbeMetrics {
     struct PeerKey: Hashable {
         var zone: String
         var peer: String
-        /// Built once, not per scrape: the scrape renders one histogram per peer.
-        var labels: [(String, String)] { [("zone", zone), ("peer", peer)] }
+        /// Rendered once, not per scrape: the scrape renders one histogram per peer.
+        var labels: PrometheusText.LabelSet { PrometheusText.LabelSet([("zone", zone), ("peer", peer)]) }
     }
     struct TransitionKey: Hashable {
         var zone: String
         var peer: String
         var to: String
-        var labels: [(String, String)] { [("zone", zone), ("peer", peer), ("to", to)] }
+        var labels: PrometheusText.LabelSet { PrometheusText.LabelSet([("zone", zone), ("peer", peer), ("to", to)]) }
     }
 
     private var durationIndex: [PeerKey: Int] = [:]
     private var durationKeys: [PeerKey] = []
-    private var durationLabels: [[(String, String)]] = []
+    private var durationLabels: [PrometheusText.LabelSet] = []
     private var durationHistograms: [Histogram] = []
     /// Histogram slots sorted by zone, then peer: the scrape's order, kept here so a scrape
     /// (10,000 peers, on the loop) does not sort. Peers are added at configuration time.
     private var durationOrder: [Int] = []
     private var transitionIndex: [TransitionKey: Int] = [:]
     private var transitionKeys: [TransitionKey] = []
-    private var transitionLabels: [[(String, String)]] = []
+    private var transitionLabels: [PrometheusText.LabelSet] = []
     private var transitionCounts: [UInt64] = []
     /// Transition slots sorted by zone, peer and state, for the same reason.
     private var transitionOrder: [Int] = []

@@ -48,31 +48,40 @@ struct PrometheusText {
     }
 
     mutating func sample(_ name: String, _ labels: [(String, String)] = [], _ value: Double) {
-        let labels = PrometheusText.escaped(labels)
+        sample(name, LabelSet(labels), value)
+    }
+
+    mutating func sample(_ name: String, _ labels: [(String, String)] = [], _ value: UInt64) {
+        sample(name, LabelSet(labels), value)
+    }
+
+    mutating func sample(_ name: String, _ labels: LabelSet, _ value: Double) {
         let formatted = PrometheusText.isInteger(value) ? nil : PrometheusText.format(value)
-        write(atMost: name.utf8.count + PrometheusText.size(of: labels) + (formatted?.utf8.count ?? PrometheusText.numberLimit) + 1) { line in
+        write(atMost: name.utf8.count + labels.size + (formatted?.utf8.count ?? PrometheusText.numberLimit) + 1) { line in
             line.append(name)
-            line.appendLabelSet(labels)
+            line.append(labels)
             if let formatted { line.append(formatted) } else { line.appendInteger(value) }
             line.append(byte: UInt8(ascii: "\n"))
         }
     }
 
-    mutating func sample(_ name: String, _ labels: [(String, String)] = [], _ value: UInt64) {
+    mutating func sample(_ name: String, _ labels: LabelSet, _ value: UInt64) {
         guard value < PrometheusText.integerLimit else { return sample(name, labels, Double(value)) }
-        let labels = PrometheusText.escaped(labels)
-        write(atMost: name.utf8.count + PrometheusText.size(of: labels) + PrometheusText.numberLimit + 1) { line in
+        write(atMost: name.utf8.count + labels.size + PrometheusText.numberLimit + 1) { line in
             line.append(name)
-            line.appendLabelSet(labels)
+            line.append(labels)
             line.appendDigits(value)
             line.append(byte: UInt8(ascii: "\n"))
         }
     }
 
-    /// Cumulative `_bucket` samples with `le`, then `_sum` and `_count`. The labels are escaped
-    /// once per histogram, not once per line: a registry of 10,000 peers renders 190,000
-    /// probe-duration lines per scrape, on the loop that answers DNS.
     mutating func histogram(_ name: String, _ labels: [(String, String)], _ histogram: Histogram) {
+        self.histogram(name, LabelSet(labels), histogram)
+    }
+
+    /// Cumulative `_bucket` samples with `le`, then `_sum` and `_count`: a registry of 10,000
+    /// peers renders 190,000 probe-duration lines per scrape, on the loop that answers DNS.
+    mutating func histogram(_ name: String, _ labels: LabelSet, _ histogram: Histogram) {
         if histogram.bounds != boundsRendered {
             boundsRendered = histogram.bounds
             boundLabels = []
@@ -82,12 +91,11 @@ struct PrometheusText {
                 boundLabelEnds.append(boundLabels.count)
             }
         }
-        let labels = PrometheusText.escaped(labels)
         let sum = PrometheusText.isInteger(histogram.sum) ? nil : PrometheusText.format(histogram.sum)
         let boundLabels = self.boundLabels
         let boundLabelEnds = self.boundLabelEnds
         // Per line: name, labels, the fixed text around them (`_bucket{`, `,le="+Inf"} `) and a number.
-        let lineLimit = name.utf8.count + PrometheusText.size(of: labels) + 32 + PrometheusText.numberLimit
+        let lineLimit = name.utf8.count + labels.size + 32 + PrometheusText.numberLimit
         let limit = (histogram.bounds.count + 3) * lineLimit + boundLabels.count + (sum?.utf8.count ?? 0)
         write(atMost: limit) { line in
             let nameStart = line.position
@@ -95,9 +103,9 @@ struct PrometheusText {
             let nameLength = line.position - nameStart
             line.write("_bucket{")
             let labelsStart = line.position
-            line.appendLabels(labels)
+            line.appendPairs(labels)
             let labelsLength = line.position - labelsStart
-            line.write(labels.isEmpty ? "le=\"" : ",le=\"")
+            line.write(labelsLength == 0 ? "le=\"" : ",le=\"")
             let prefixLength = line.position - nameStart
             var cumulative: UInt64 = 0
             boundLabels.withUnsafeBufferPointer { bounds in
@@ -174,18 +182,6 @@ struct PrometheusText {
         return false
     }
 
-    /// Escaping stays per Character, as it always was ("\r\n" is one Character and is kept);
-    /// the check for it is per byte.
-    private static func escaped(_ labels: [(String, String)]) -> [(String, String)] {
-        guard labels.contains(where: { needsEscaping($0.1) }) else { return labels }
-        return labels.map { ($0.0, escape($0.1)) }
-    }
-
-    /// Bytes of `{key="value",...} ` at most, escaped values given.
-    private static func size(of labels: [(String, String)]) -> Int {
-        labels.reduce(3) { $0 + $1.0.utf8.count + $1.1.utf8.count + 4 }
-    }
-
     /// Runs `body` on the buffer with at least `limit` bytes of room past `length`.
     private mutating func write(atMost limit: Int, _ body: (inout Line) -> Void) {
         if length + limit > buffer.count {
@@ -198,6 +194,27 @@ struct PrometheusText {
             precondition(line.position <= room.count, "metrics line overran its room")
             return line.position
         }
+    }
+}
+
+extension PrometheusText {
+    /// Label pairs rendered once, escaped (`key="value",...`): a series written every scrape
+    /// keeps its labels, and copying them is far cheaper than escaping and joining again.
+    struct LabelSet {
+        fileprivate let pairs: [UInt8]
+
+        init(_ labels: [(String, String)]) {
+            var text = ""
+            for (index, (key, value)) in labels.enumerated() {
+                text += index == 0 ? "" : ","
+                // Per Character, as it always was ("\r\n" is one Character and is kept as is).
+                text += key + "=\"" + PrometheusText.escape(value) + "\""
+            }
+            pairs = Array(text.utf8)
+        }
+
+        /// Bytes of `{pairs} ` at most.
+        fileprivate var size: Int { pairs.count + 3 }
     }
 }
 
@@ -235,17 +252,17 @@ private struct Line {
     }
 
     /// `{key="value",...} ` or ` `.
-    mutating func appendLabelSet(_ labels: [(String, String)]) {
-        if labels.isEmpty {
+    mutating func append(_ labels: PrometheusText.LabelSet) {
+        if labels.pairs.isEmpty {
             append(byte: UInt8(ascii: " "))
             return
         }
         append(byte: UInt8(ascii: "{"))
-        appendLabels(labels)
+        appendPairs(labels)
         write("} ")
     }
 
-    /// `appendLabelSet` for labels written earlier at `start`.
+    /// `append(_: LabelSet)` for labels written earlier at `start`.
     mutating func repeatLabelSet(from start: Int, count: Int) {
         if count == 0 {
             append(byte: UInt8(ascii: " "))
@@ -256,15 +273,9 @@ private struct Line {
         write("} ")
     }
 
-    /// `key="value",...`, values already escaped.
-    mutating func appendLabels(_ labels: [(String, String)]) {
-        for (index, (key, value)) in labels.enumerated() {
-            if index > 0 { append(byte: UInt8(ascii: ",")) }
-            append(key)
-            write("=\"")
-            append(value)
-            append(byte: UInt8(ascii: "\""))
-        }
+    /// `key="value",...` without braces.
+    mutating func appendPairs(_ labels: PrometheusText.LabelSet) {
+        labels.pairs.withUnsafeBufferPointer { append($0) }
     }
 
     /// A whole Double below 1e15 in magnitude.
