@@ -5,7 +5,6 @@ final class ProbeMetrics {
     struct PeerKey: Hashable {
         var zone: String
         var peer: String
-        /// Rendered once, not per scrape: the scrape renders one histogram per peer.
         var labels: PrometheusText.LabelSet { PrometheusText.LabelSet([("zone", zone), ("peer", peer)]) }
     }
     struct TransitionKey: Hashable {
@@ -17,6 +16,7 @@ final class ProbeMetrics {
 
     private var durationIndex: [PeerKey: Int] = [:]
     private var durationKeys: [PeerKey] = []
+    /// Rendered when a slot is made, not on every scrape: a scrape renders a histogram per peer.
     private var durationLabels: [PrometheusText.LabelSet] = []
     private var durationHistograms: [Histogram] = []
     /// Histogram slots sorted by zone, then peer: the scrape's order, kept here so a scrape

@@ -3,7 +3,8 @@
 ///
 /// A scrape is rendered on the loop while DNS waits: with 10,000 peers it is 26 MB, ~210,000
 /// lines. Each line is written through one pointer into a buffer sized ahead, numbers digit by
-/// digit; building Strings (one per number, one per line) took about seven times as long.
+/// digit, labels copied ready-made; building Strings (one per number, one per line) held the
+/// loop some twenty times as long (210 ms against 10 ms of CPU, `bench/scrape.py`).
 struct PrometheusText {
     /// Written up to `length`; the rest is room, so that writing a line is not an append per piece.
     private var buffer: [UInt8]
@@ -191,6 +192,7 @@ struct PrometheusText {
         length = buffer.withUnsafeMutableBufferPointer { room in
             var line = Line(base: room.baseAddress!, position: start)
             body(&line)
+            // Too late to undo an overrun, but it must not go on unnoticed; the limits are generous.
             precondition(line.position <= room.count, "metrics line overran its room")
             return line.position
         }
