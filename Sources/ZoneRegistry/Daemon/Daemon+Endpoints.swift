@@ -55,14 +55,16 @@ extension Daemon {
     }
 
     private func metricsResponse() -> HTTPResponse {
-        var text = PrometheusText()
-        PeerGauges.render(monitors: monitors, into: &text)
+        var text = PrometheusText(capacity: lastMetricsSize + lastMetricsSize / 8)
+        peerGauges.render(monitors: monitors, into: &text)
         probeMetrics.render(into: &text)
         metrics.render(into: &text)
         text.family("coredns_build_info", .gauge, help: "A metric with a constant '1' value labeled by version.")
         text.sample("coredns_build_info", [("version", ZoneRegistryCommand.version)], 1 as UInt64)
         ProcessGauges(openDescriptors: loop.openDescriptorCount, residentBytes: loop.residentMemoryBytes,
                       loopHandles: loop.activeHandleCount).render(into: &text)
-        return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: text.text)
+        let body = text.takeBytes()
+        lastMetricsSize = body.count
+        return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: body)
     }
 }

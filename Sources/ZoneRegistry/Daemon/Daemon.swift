@@ -24,7 +24,11 @@ final class Daemon {
     /// Counters survive reloads: dashboards must not see a reset when the Corefile changes.
     let metrics = DNSMetrics()
     let probeMetrics = ProbeMetrics()
+    let peerGauges = PeerGauges()
     let limiter = ProbeLimiter()
+    /// The previous /metrics body's size: the next is reserved at about that, sparing the
+    /// buffer's doublings (and their copies) while the loop renders.
+    var lastMetricsSize = 0
     /// Set from SIGTERM until exit: `/ready` answers 503 while DNS keeps answering.
     private(set) var inLameduck = false
     private var stopping = false

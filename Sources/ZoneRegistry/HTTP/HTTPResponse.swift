@@ -2,10 +2,12 @@
 struct HTTPResponse: Equatable {
     var status: Int
     var contentType = "text/plain; charset=utf-8"
-    var body: String
+    /// Bytes, not a String: a /metrics body (26 MB with 10,000 peers) is rendered as bytes and
+    /// goes to the socket without being copied into another representation.
+    var body: [UInt8]
 
     static func text(_ status: Int, _ body: String) -> HTTPResponse {
-        HTTPResponse(status: status, body: body)
+        HTTPResponse(status: status, body: Array(body.utf8))
     }
 
     var reason: String {
@@ -21,13 +23,13 @@ struct HTTPResponse: Equatable {
         }
     }
 
-    /// Wire bytes; HEAD gets the same head without the body (RFC 9110 §9.3.2).
-    func encoded(includeBody: Bool = true) -> [UInt8] {
-        let body = Array(self.body.utf8)
+    /// Status line and headers. HEAD gets the same head without the body (RFC 9110 §9.3.2);
+    /// the body is written after it as it is, not joined to it in a new array.
+    var head: [UInt8] {
         var head = "HTTP/1.1 \(status) \(reason)\r\n"
         head += "Content-Type: \(contentType)\r\n"
         head += "Content-Length: \(body.count)\r\n"
         head += "Connection: close\r\n\r\n"
-        return Array(head.utf8) + (includeBody ? body : [])
+        return Array(head.utf8)
     }
 }

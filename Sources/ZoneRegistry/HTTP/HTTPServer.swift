@@ -105,7 +105,12 @@ private final class HTTPConnection {
         guard !done else { return }
         done = true
         timer.close()
-        stream?.write(response.encoded(includeBody: includeBody), thenClose: true)
+        if includeBody && !response.body.isEmpty {
+            stream?.write(response.head)
+            stream?.write(response.body, thenClose: true)
+        } else {
+            stream?.write(response.head, thenClose: true)
+        }
         stream = nil
         server.finished(self)
     }
