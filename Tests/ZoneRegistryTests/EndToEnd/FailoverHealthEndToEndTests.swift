@@ -75,6 +75,13 @@ import Testing
         try eventually(timeout: detection) { try addresses(daemon) == expected }
     }
 
+    /// The cause a stopped peer is logged with: refused, or reset when the kill caught a probe
+    /// in the middle of its request (likely under valgrind, where the daemon runs slowly).
+    static func loggedDown(_ daemon: DaemonProcess, _ host: String) -> Bool {
+        let log = daemon.stderrText
+        return log.contains("peer \(host) down: connect refused") || log.contains("peer \(host) down: connection reset")
+    }
+
     @Test func answersLeaveDeadPrimariesThenFallBackToTheSecondaryThenFailOpen() throws {
         let peers = try Self.startPeers()
         let daemon = try DaemonProcess(corefile: Self.corefile())
@@ -83,14 +90,14 @@ import Testing
 
         peers.prod1.stop()
         #expect(try Self.answers(daemon, become: [Self.prod2]))
-        #expect(daemon.stderrText.contains("peer prod1.example.test. down: connect refused"))
+        #expect(Self.loggedDown(daemon, "prod1.example.test."))
 
         peers.prod2.stop()
         #expect(try Self.answers(daemon, become: [Self.dev1]), "no healthy primary: the secondary is served")
 
         peers.dev1.stop()
         #expect(try Self.answers(daemon, become: [Self.prod1, Self.prod2, Self.dev1]), "nobody healthy: fail open to every peer")
-        #expect(daemon.stderrText.contains("peer dev1.example.test. down: connect refused"))
+        #expect(Self.loggedDown(daemon, "dev1.example.test."))
     }
 
     @Test func referralsLeaveADeadPrimaryInDelegateMode() throws {

@@ -69,7 +69,7 @@ import Testing
         // registry's referral can steer the resolver away from it.
         health[index].stop()
         #expect(eventually(timeout: FailoverHealthEndToEndTests.detection) {
-            registry.stderrText.contains("peer prod\(index + 1).example.test. down: connect refused")
+            FailoverHealthEndToEndTests.loggedDown(registry, "prod\(index + 1).example.test.")
         })
         // A resolver may still hold the old referral for the registry's `ttl 1`, and unbound
         // counts TTLs in whole seconds: wait that out. From then on, every resolution (a fresh
