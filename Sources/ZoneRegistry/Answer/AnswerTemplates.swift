@@ -44,6 +44,9 @@ final class AnswerTemplates {
         var authorityCount: UInt16 = 0
         var additionalCount: UInt16 = 0
         var misses: UInt8 = 0
+        /// The answer does not fit a slot: the question takes the general path, without
+        /// trying again, until the serial changes.
+        var oversized = false
     }
 
     private let entries: UnsafeMutablePointer<Entry>
@@ -95,6 +98,7 @@ final class AnswerTemplates {
     func mayFill(_ key: QuestionKey, isStale: (Entry) -> Bool) -> Bool {
         let slot = Self.slot(for: key)
         let entry = entries[slot]
+        if entry.used && entry.oversized && entry.hash == key.hash && !isStale(entry) { return false }
         if !entry.used || entry.hash == key.hash || isStale(entry) { return true }
         if entry.misses + 1 >= Self.replaceAfterMisses {
             return true
@@ -104,8 +108,10 @@ final class AnswerTemplates {
     }
 
     /// Writes a template: `entry`'s metadata and one byte run per variant, produced in order
-    /// by `variant(index)`, then lets `finishing` complete the metadata. Returns false,
-    /// leaving the slot empty, when a variant is nil, they do not fit, or `finishing` refuses.
+    /// by `variant(index)`, then lets `finishing` complete the metadata. Returns false when a
+    /// variant is nil or `finishing` refuses (the slot is left empty), or when the variants do
+    /// not fit (the slot remembers the question as oversized, so that a large selection costs
+    /// one attempt per serial, not one per query).
     @discardableResult
     func fill(_ key: QuestionKey, query: UnsafeRawBufferPointer, entry: Entry,
               variant: (Int) -> UnsafeRawBufferPointer?, finishing: (inout Entry) -> Bool) -> Bool {
@@ -115,28 +121,39 @@ final class AnswerTemplates {
         for index in 0..<key.nameLength {
             base.storeBytes(of: DomainName.lowercase(query[WireLimit.headerSize + index]), toByteOffset: index, as: UInt8.self)
         }
-        let table = Self.offsetTable(nameLength: key.nameLength)
-        var position = table + 2 * (Int(entry.variantCount) + 1)
-        guard position <= Self.slotBytes else { return false }
-        for index in 0..<Int(entry.variantCount) {
-            guard let bytes = variant(index), position + bytes.count <= Self.slotBytes else { return false }
-            base.storeBytes(of: UInt16(position), toByteOffset: table + 2 * index, as: UInt16.self)
-            if let source = bytes.baseAddress { (base + position).copyMemory(from: source, byteCount: bytes.count) }
-            position += bytes.count
-        }
-        base.storeBytes(of: UInt16(position), toByteOffset: table + 2 * Int(entry.variantCount), as: UInt16.self)
         var stored = entry
-        stored.longestVariant = 0
-        for index in 0..<Int(entry.variantCount) {
-            let start = base.loadUnaligned(fromByteOffset: table + 2 * index, as: UInt16.self)
-            let end = base.loadUnaligned(fromByteOffset: table + 2 * index + 2, as: UInt16.self)
-            stored.longestVariant = max(stored.longestVariant, end - start)
-        }
         stored.hash = key.hash
         stored.nameLength = UInt16(key.nameLength)
         stored.qtype = key.qtype
         stored.qclass = key.qclass
         stored.misses = 0
+        stored.longestVariant = 0
+        let count = Int(entry.variantCount)
+        let table = Self.offsetTable(nameLength: key.nameLength)
+        var position = table + 2 * (count + 1)
+        var fits = position <= Self.slotBytes
+        var index = 0
+        while fits && index < count {
+            guard let bytes = variant(index) else { return false }
+            // Rotations of one answer are about the same size: stop at the first sign that
+            // all of them cannot fit, rather than after writing most of them.
+            fits = position + bytes.count * (count - index) <= Self.slotBytes + bytes.count * (count - index) / 8
+                && position + bytes.count <= Self.slotBytes
+            guard fits else { break }
+            base.storeBytes(of: UInt16(position), toByteOffset: table + 2 * index, as: UInt16.self)
+            if let source = bytes.baseAddress { (base + position).copyMemory(from: source, byteCount: bytes.count) }
+            position += bytes.count
+            stored.longestVariant = max(stored.longestVariant, UInt16(bytes.count))
+            index += 1
+        }
+        guard fits else {
+            stored.oversized = true
+            stored.variantCount = 0
+            stored.used = true
+            entries[slot] = stored
+            return false
+        }
+        base.storeBytes(of: UInt16(position), toByteOffset: table + 2 * count, as: UInt16.self)
         guard finishing(&stored) else { return false }
         stored.used = true
         entries[slot] = stored

@@ -19,8 +19,10 @@ final class QueryResponder {
     /// Off only to compare both paths (tests, fuzzing).
     let usesTemplates: Bool
     private let templates = AnswerTemplates()
-    /// Queries answered from a template (tests check that the fast path is taken).
+    /// Queries answered from a template, and templates written or attempted (tests check that
+    /// the fast path is taken, and that an answer too large for one is not retried per query).
     private(set) var templateAnswers = 0
+    private(set) var templateWrites = 0
     /// Where template variants are written before they are stored: a whole message, so that
     /// nothing is left out for lack of room.
     private let templateScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: WireLimit.maxMessage, alignment: 16)
@@ -188,7 +190,8 @@ final class QueryResponder {
                                     into response: UnsafeMutableRawBufferPointer, transport: Transport,
                                     outcome: inout QueryOutcome) -> Bool {
         guard let entry = templates.entry(for: key, in: query),
-              let registry = blocks[Int(entry.zone)].registry, registry.serial == entry.serial
+              let registry = blocks[Int(entry.zone)].registry, registry.serial == entry.serial,
+              !entry.oversized
         else { return false }
         let limit = min(transport == .udp ? udpLimit(key.edns) : WireLimit.maxMessage, response.count)
         let optSize = key.edns == nil ? 0 : MessageWriter.optRecordSize
@@ -232,6 +235,7 @@ final class QueryResponder {
         else { return }
         let variants = plan.rotationCount ?? 1
         guard variants > 0, variants <= Int(UInt16.max) else { return }
+        templateWrites &+= 1
         var entry = AnswerTemplates.Entry()
         entry.serial = registry.serial
         entry.zone = UInt16(zone)

@@ -122,6 +122,22 @@ import Testing
         for _ in 0..<3 { delegate.expectSame(makeQuery("app.service.example.net", .a)) }
     }
 
+    @Test func anAnswerTooLargeForATemplateIsTriedOncePerSerial() {
+        let many = (1...60).map { index in peer("p\(index).service.example.net", .primary, v4: "192.0.2.\(index)") }
+        let twin = Twin(mode: .address, peers: many)
+        let query = makeQuery("app.service.example.net", .a, edns: EDNS.Request(payloadSize: 1232, version: 0, dnssecOK: false))
+        for _ in 0..<10 { twin.expectSame(query) }
+        #expect(twin.fast.responder.templateWrites == 1)
+        #expect(twin.fast.responder.templateAnswers == 0)
+        twin.setHealth(.down, ofPeerAt: 0)          // a new serial: one more attempt
+        for _ in 0..<10 { twin.expectSame(query) }
+        #expect(twin.fast.responder.templateWrites == 2)
+        let few = Twin(mode: .address)
+        for _ in 0..<10 { few.expectSame(query) }
+        #expect(few.fast.responder.templateWrites == 1)
+        #expect(few.fast.responder.templateAnswers == 9)
+    }
+
     @Test func fallthroughAndWhoamiAreNeverTemplated() {
         let twin = Twin(mode: .address, failOpen: false, fallthroughZones: [], whoami: true)
         for index in 0..<3 { twin.setHealth(.down, ofPeerAt: index) }
