@@ -6,9 +6,9 @@ import Logging
 /// A timer and an idle handle walk the schedule (`ProbeCursor`) and start at most
 /// `startsPerIteration` rounds per loop iteration, so the DNS sockets are polled between
 /// every few probes; when the loop is too busy or the probe bound is reached, the schedule
-/// lags rather than DNS. `protocol tcp` probes
-/// go through one `ConnectProber` (no object or timer per probe); http/https use
-/// `AddressProbe`. A peer's addresses are probe tokens `2 * peer + slot`.
+/// lags rather than DNS. `protocol tcp` probes go through one `ConnectProber` (no object or
+/// timer per probe); http/https use `AddressProbe`. A peer's addresses are probe tokens
+/// `2 * peer + slot`.
 ///
 /// Loop-owned, one per `zoneregistry` directive; replaced on reload (peers whose host is
 /// unchanged keep their `HealthState`), stopped on shutdown.
