@@ -181,6 +181,14 @@ import Testing
         let answer = try Dig.query("App.Example.TEST", "A", port: daemon.port)
         #expect(answer.answer.allSatisfy { $0.name == "App.Example.TEST." })
         #expect(answer.answer.count == 2)
+        // Asked again in other cases the answer comes from the stored template of the first
+        // one: it must still name the question as each client spelled it (0x20 resolvers).
+        for spelling in ["app.example.test", "APP.EXAMPLE.TEST", "aPp.eXaMpLe.TeSt"] {
+            for options in [[String](), ["+dnssec"], ["+tcp"]] {
+                let again = try Dig.query(spelling, "A", port: daemon.port, options: options)
+                #expect(again.answer.map(\.name) == [spelling + ".", spelling + "."], "\(spelling) \(options)")
+            }
+        }
     }
 
     @Test func tcpAnswersMatchUDP() throws {
