@@ -79,7 +79,13 @@ static inline const struct sockaddr *zr_sockaddr(const struct sockaddr_storage *
     return (const struct sockaddr *)storage;
 }
 
+static inline void zr_sockaddr_copy(struct sockaddr_storage *storage, const struct sockaddr *address) {
+    memset(storage, 0, sizeof *storage);
+    memcpy(storage, address, address->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
+}
+
 static inline uv_handle_t *zr_udp_handle(uv_udp_t *h) { return (uv_handle_t *)h; }
+static inline uv_handle_t *zr_poll_handle(uv_poll_t *h) { return (uv_handle_t *)h; }
 static inline uv_handle_t *zr_tcp_handle(uv_tcp_t *h) { return (uv_handle_t *)h; }
 static inline uv_handle_t *zr_timer_handle(uv_timer_t *h) { return (uv_handle_t *)h; }
 static inline uv_handle_t *zr_signal_handle(uv_signal_t *h) { return (uv_handle_t *)h; }
@@ -93,55 +99,139 @@ static inline int zr_force_receive_buffer(int fd, int bytes) {
     return setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes);
 }
 
-/* Replies of one receive batch, sent with one sendmmsg(2) (the syscall, so that no feature
-   macro has to reach glibc's declaration). Names are copied: the receive addresses belong to
-   libuv's batch. */
-#define ZR_UDP_BATCH 32
+/* One UDP socket's batches: up to ZR_UDP_BATCH datagrams taken with one recvmmsg(2), their
+   replies given back with one sendmmsg(2). The syscalls are called directly so that no feature
+   macro has to reach glibc's declarations. A reply's address is the query's own sockaddr in
+   `names`, not a copy: replies are flushed before the next receive reuses it. */
+#define ZR_UDP_BATCH 64
 
 struct zr_mmsghdr {
     struct msghdr msg_hdr;
     unsigned int msg_len;
 };
 
-typedef struct zr_udp_batch {
+typedef struct zr_udp_io {
     int fd;
+    unsigned received;
     unsigned count;
-    struct zr_mmsghdr msgs[ZR_UDP_BATCH];
-    struct iovec iov[ZR_UDP_BATCH];
+    struct zr_mmsghdr in[ZR_UDP_BATCH];
+    struct iovec in_iov[ZR_UDP_BATCH];
     struct sockaddr_storage names[ZR_UDP_BATCH];
-} zr_udp_batch;
+    struct zr_mmsghdr out[ZR_UDP_BATCH];
+    struct iovec out_iov[ZR_UDP_BATCH];
+} zr_udp_io;
 
 static inline unsigned zr_udp_batch_capacity(void) { return ZR_UDP_BATCH; }
 
-static inline void zr_udp_batch_add(zr_udp_batch *b, const void *data, size_t length, const struct sockaddr *to) {
-    unsigned i = b->count++;
-    socklen_t size = to->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-    memcpy(&b->names[i], to, size);
-    b->iov[i].iov_base = (void *)data;
-    b->iov[i].iov_len = length;
-    struct msghdr *h = &b->msgs[i].msg_hdr;
-    h->msg_name = &b->names[i];
-    h->msg_namelen = size;
-    h->msg_iov = &b->iov[i];
-    h->msg_iovlen = 1;
-    h->msg_control = NULL;
-    h->msg_controllen = 0;
-    h->msg_flags = 0;
+/* A non-blocking, close-on-exec datagram socket; -errno on failure. */
+static inline int zr_udp_socket(int family, int ipv6_only, int receive_buffer) {
+    int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -errno;
+    if (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &ipv6_only, sizeof ipv6_only) != 0) {
+        int error = errno;
+        close(fd);
+        return -error;
+    }
+    /* SO_RCVBUFFORCE (root) passes net.core.rmem_max; otherwise the kernel caps SO_RCVBUF. */
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &receive_buffer, sizeof receive_buffer) != 0)
+        (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+    return fd;
 }
 
-/* Sends the batch. Returns how many replies left (or were lost to an error other than a full
+static inline int zr_bind(int fd, const struct sockaddr *address) {
+    socklen_t size = address->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+    return bind(fd, address, size) == 0 ? 0 : -errno;
+}
+
+static inline int zr_close(int fd) { return close(fd) == 0 ? 0 : -errno; }
+
+/* Points receive slot i at `slots + i * stride`, `capacity` bytes each. */
+static inline void zr_udp_io_init(zr_udp_io *io, int fd, char *slots, size_t stride, size_t capacity) {
+    memset(io, 0, sizeof *io);
+    io->fd = fd;
+    for (unsigned i = 0; i < ZR_UDP_BATCH; i++) {
+        io->in_iov[i].iov_base = slots + i * stride;
+        io->in_iov[i].iov_len = capacity;
+        struct msghdr *h = &io->in[i].msg_hdr;
+        h->msg_name = &io->names[i];
+        h->msg_namelen = sizeof io->names[i];
+        h->msg_iov = &io->in_iov[i];
+        h->msg_iovlen = 1;
+        io->out[i].msg_hdr.msg_iov = &io->out_iov[i];
+        io->out[i].msg_hdr.msg_iovlen = 1;
+    }
+}
+
+/* Takes the next batch. Returns how many datagrams came (0: none waiting) or -errno. */
+static inline int zr_udp_io_receive(zr_udp_io *io) {
+    /* The kernel wrote each used slot's address length: give the slots their room back. */
+    for (unsigned i = 0; i < io->received; i++) io->in[i].msg_hdr.msg_namelen = sizeof io->names[i];
+    io->received = 0;
+    for (;;) {
+        long n = syscall(SYS_recvmmsg, io->fd, io->in, ZR_UDP_BATCH, MSG_DONTWAIT, NULL);
+        if (n >= 0) { io->received = (unsigned)n; return (int)n; }
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+        return -errno;
+    }
+}
+
+static inline const void *zr_udp_io_datagram(const zr_udp_io *io, unsigned i) { return io->in_iov[i].iov_base; }
+
+/* Bytes of datagram i held in its slot (a longer datagram was cut to the slot's capacity). */
+static inline size_t zr_udp_io_length(const zr_udp_io *io, unsigned i) {
+    size_t length = io->in[i].msg_len;
+    return length < io->in_iov[i].iov_len ? length : io->in_iov[i].iov_len;
+}
+
+static inline const struct sockaddr *zr_udp_io_sender(const zr_udp_io *io, unsigned i) {
+    return (const struct sockaddr *)&io->names[i];
+}
+
+/* Queues a reply to datagram i's sender. */
+static inline void zr_udp_io_reply(zr_udp_io *io, unsigned i, const void *data, size_t length) {
+    unsigned j = io->count++;
+    io->out_iov[j].iov_base = (void *)data;
+    io->out_iov[j].iov_len = length;
+    struct msghdr *h = &io->out[j].msg_hdr;
+    h->msg_name = &io->names[i];
+    h->msg_namelen = io->in[i].msg_hdr.msg_namelen;
+}
+
+/* Sends the queued replies. Returns how many left (or were lost to an error other than a full
    send buffer, as a full queue would lose them); replies from there on met EAGAIN/ENOBUFS and
-   are the caller's to queue. */
-static inline unsigned zr_udp_batch_flush(zr_udp_batch *b) {
+   are the caller's to keep. */
+static inline unsigned zr_udp_io_flush(zr_udp_io *io) {
     unsigned done = 0;
-    while (done < b->count) {
-        long n = syscall(SYS_sendmmsg, b->fd, b->msgs + done, b->count - done, MSG_DONTWAIT);
+    while (done < io->count) {
+        long n = syscall(SYS_sendmmsg, io->fd, io->out + done, io->count - done, MSG_DONTWAIT);
         if (n > 0) { done += (unsigned)n; continue; }
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) break;
         done++;
     }
     return done;
+}
+
+static inline const void *zr_udp_io_reply_bytes(const zr_udp_io *io, unsigned j, size_t *length) {
+    *length = io->out_iov[j].iov_len;
+    return io->out_iov[j].iov_base;
+}
+
+static inline const struct sockaddr *zr_udp_io_reply_address(const zr_udp_io *io, unsigned j) {
+    return (const struct sockaddr *)io->out[j].msg_hdr.msg_name;
+}
+
+/* One datagram; 0 when sent or lost to an error other than a full buffer, -EAGAIN when the
+   send buffer is full. */
+static inline int zr_udp_send_to(int fd, const void *data, size_t length, const struct sockaddr *to) {
+    socklen_t size = to->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+    for (;;) {
+        if (sendto(fd, data, length, MSG_DONTWAIT, to, size) >= 0) return 0;
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) return -EAGAIN;
+        return 0;
+    }
 }
 
 /* OpenSSL spells these as macros over SSL_ctrl/SSL_CTX_ctrl, which Swift cannot call. */

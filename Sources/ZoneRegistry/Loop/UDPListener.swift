@@ -2,21 +2,26 @@ import CLibUV
 
 /// Receives DNS queries on one UDP address and port and sends the responder's answers.
 ///
-/// Owned by the daemon on the loop thread. Receives in batches with `recvmmsg`
-/// (`UV_UDP_RECVMMSG`) into one large buffer owned here, answers each datagram into its own
-/// slot of a reused reply area and sends the batch's replies with one `sendmmsg` when libuv
-/// reports the batch done, so a query costs no heap allocation and a share of two system
-/// calls. Only when the socket's send buffer is full does a reply get copied for `uv_udp_send`.
+/// Owned by the daemon on the loop thread. The listener owns its socket and reads it itself
+/// when libuv's poll handle reports it readable: up to `zr_udp_batch_capacity()` datagrams per
+/// `recvmmsg`, each answered into its own slot of a reused reply area, the batch's replies
+/// sent with one `sendmmsg` before the next receive. So a query costs no heap allocation, a
+/// share of two system calls and no per-datagram callback (libuv's `uv_udp_t` calls back once
+/// per datagram and batches at most 20). Only replies the kernel refuses for a full send
+/// buffer are copied, to wait for the socket to turn writable.
 final class UDPListener {
-    /// libuv 1.44 sizes a recvmmsg batch as buffer length / 64 KiB (at most 20): a buffer under
-    /// 64 KiB made it spin without receiving (MACHINE-NOTES), so give it room for 20 slots.
-    static let receiveBufferSize = 20 * 65_536
+    /// Room for the largest datagram, so nothing a client sends is cut short.
+    static let slotCapacity = 65_536
+    /// Slots are a cache line more than 64 KiB apart: at a power-of-two stride every
+    /// datagram's header would land in the same cache set and evict the others.
+    static let slotStride = slotCapacity + 64
     /// Kernel receive buffer asked for, so a burst (dnsperf -q 500) is not dropped.
     static let socketReceiveBufferSize: Int32 = 2 << 20
-    /// A reply slot holds the largest DNS message, whatever limit the responder applies.
-    static let replySlotSize = 65_536
-    /// Replies waiting in libuv for a full socket send buffer, at most: past it a reply is
-    /// dropped, as the kernel drops datagrams, instead of memory growing under a flood.
+    /// Batches read per readiness report before the loop gets its turn (timers, probes, TCP):
+    /// under a flood the socket stays readable and the next iteration reads on.
+    static let batchesPerWakeup = 8
+    /// Replies waiting for a full socket send buffer, at most: past it a reply is dropped, as
+    /// the kernel drops datagrams, instead of memory growing under a flood.
     static let maxQueuedReplyBytes = 1 << 20
 
     let host: ListenHost
@@ -26,11 +31,14 @@ final class UDPListener {
     /// Told of each answered or dropped query (metrics, query log).
     var observer: QueryObserver?
 
-    private let handle: UnsafeMutablePointer<uv_udp_t>
-    private let receiveBuffer: UnsafeMutableRawPointer
-    /// `zr_udp_batch_capacity()` reply slots; slot i belongs to the batch's i-th reply.
+    private let fd: Int32
+    private let poll: UnsafeMutablePointer<uv_poll_t>
+    private let io: UnsafeMutablePointer<zr_udp_io>
+    private let receiveSlots: UnsafeMutableRawPointer
+    /// Reply slot j belongs to the batch's j-th reply.
     private let replySlots: UnsafeMutableRawPointer
-    private let batch: UnsafeMutablePointer<zr_udp_batch>
+    private var waiting: [WaitingReply] = []
+    private var waitingBytes = 0
     private var closed = false
     /// When the query now being answered started: the end of the previous one in the same
     /// receive batch, so that timing a query costs one clock read, not two.
@@ -40,148 +48,158 @@ final class UDPListener {
         self.host = host
         self.port = port
         self.responder = responder
-        handle = .allocate(capacity: 1)
-        receiveBuffer = .allocate(byteCount: UDPListener.receiveBufferSize, alignment: 16)
-        replySlots = .allocate(byteCount: Int(zr_udp_batch_capacity()) * UDPListener.replySlotSize, alignment: 16)
-        batch = .allocate(capacity: 1)
-        batch.pointee.count = 0
-        batch.pointee.fd = -1
         let family = host.isIPv6 ? AF_INET6 : AF_INET
-        let rc = uv_udp_init_ex(loop.raw, handle, UInt32(family) | UInt32(UV_UDP_RECVMMSG.rawValue))
+        // IPv6 sockets are IPv6-only so that a wildcard block can hold 0.0.0.0 and :: on one port.
+        let fd = zr_udp_socket(family, 1, UDPListener.socketReceiveBufferSize)
+        try uvCheck(fd, "udp \(host) port \(port)")
+        do {
+            try SocketAddress.withSockaddr(SocketAddress.storage(host: host, port: port)) { (address) throws(LoopError) in
+                try uvCheck(zr_bind(fd, address), "bind udp \(host) port \(port)")
+            }
+        } catch {
+            _ = zr_close(fd)
+            throw error
+        }
+        self.fd = fd
+        let slotsSize = Int(zr_udp_batch_capacity()) * UDPListener.slotStride
+        receiveSlots = .allocate(byteCount: slotsSize, alignment: 64)
+        replySlots = .allocate(byteCount: slotsSize, alignment: 64)
+        io = .allocate(capacity: 1)
+        zr_udp_io_init(io, fd, receiveSlots.assumingMemoryBound(to: CChar.self), UDPListener.slotStride,
+                       UDPListener.slotCapacity)
+        poll = .allocate(capacity: 1)
+        let rc = uv_poll_init(loop.raw, poll, fd)
         if rc < 0 {
-            handle.deallocate()
-            replySlots.deallocate()
-            batch.deallocate()
+            poll.deallocate()
+            _ = zr_close(fd)
+            Self.free(io: io, receiveSlots: receiveSlots, replySlots: replySlots)
             throw LoopError(operation: "udp \(host) port \(port)", code: rc)
         }
-        handle.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+        poll.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         do {
-            let flags = host.isIPv6 ? UInt32(UV_UDP_IPV6ONLY.rawValue) : 0
-            try SocketAddress.withSockaddr(SocketAddress.storage(host: host, port: port)) { (address) throws(LoopError) in
-                try uvCheck(uv_udp_bind(handle, address, flags), "bind udp \(host) port \(port)")
-            }
-            var fd: uv_os_fd_t = -1
-            try uvCheck(uv_fileno(zr_udp_handle(handle), &fd), "udp \(host) port \(port) descriptor")
-            batch.pointee.fd = fd
-            // SO_RCVBUFFORCE (root) passes net.core.rmem_max; otherwise the kernel caps SO_RCVBUF.
-            if zr_force_receive_buffer(fd, UDPListener.socketReceiveBufferSize) != 0 {
-                var size = UDPListener.socketReceiveBufferSize
-                _ = uv_recv_buffer_size(zr_udp_handle(handle), &size)
-            }
-            try uvCheck(uv_udp_recv_start(handle, udpAllocate, udpReceived), "receive udp \(host) port \(port)")
+            try watch(writable: false)
         } catch {
             close()
             throw error
         }
     }
 
-    /// Stops receiving and releases the socket; safe to call twice.
+    /// Stops receiving and releases the socket at once (a reload may bind the port again next);
+    /// safe to call twice. Replies still waiting for the send buffer are dropped.
     func close() {
         guard !closed else { return }
         closed = true
-        // Stop first: callbacks still queued in this recvmmsg batch must not reach a closing handle.
-        uv_udp_recv_stop(handle)
-        flush()
-        let receiveBuffer = self.receiveBuffer
-        let replySlots = self.replySlots
-        let batch = self.batch
-        closeHandle(handle, base: zr_udp_handle(handle)) {
-            receiveBuffer.deallocate()
-            replySlots.deallocate()
-            batch.deallocate()
+        // Stopping takes the descriptor out of the loop's epoll set, so it may be closed now.
+        uv_poll_stop(poll)
+        _ = zr_close(fd)
+        let (io, receiveSlots, replySlots) = (self.io, self.receiveSlots, self.replySlots)
+        closeHandle(poll, base: zr_poll_handle(poll)) {
+            Self.free(io: io, receiveSlots: receiveSlots, replySlots: replySlots)
         }
     }
 
-    fileprivate func provideBuffer(_ buffer: UnsafeMutablePointer<uv_buf_t>) {
-        buffer.pointee = uv_buf_init(receiveBuffer.assumingMemoryBound(to: CChar.self), UInt32(UDPListener.receiveBufferSize))
+    private static func free(io: UnsafeMutablePointer<zr_udp_io>, receiveSlots: UnsafeMutableRawPointer,
+                             replySlots: UnsafeMutableRawPointer) {
+        io.deallocate()
+        receiveSlots.deallocate()
+        replySlots.deallocate()
+    }
+
+    private func watch(writable: Bool) throws(LoopError) {
+        let events = Int32(UV_READABLE.rawValue) | (writable ? Int32(UV_WRITABLE.rawValue) : 0)
+        try uvCheck(uv_poll_start(poll, events, udpReady), "receive udp \(host) port \(port)")
+    }
+
+    fileprivate func ready(readable: Bool, writable: Bool) {
+        if writable { sendWaiting() }
+        if readable { receive() }
+    }
+
+    /// Answers batches until the socket is drained or `batchesPerWakeup` batches were read.
+    private func receive() {
+        let capacity = Int32(zr_udp_batch_capacity())
+        // Held once for all the batches rather than retained and released per datagram.
+        let responder = self.responder
+        let observer = self.observer
+        for _ in 0..<UDPListener.batchesPerWakeup {
+            let count = zr_udp_io_receive(io)
+            guard count > 0 else { return }
+            clock = uv_hrtime()
+            for index in 0..<UInt32(count) { answer(index, responder: responder, observer: observer) }
+            flush()
+            if count < capacity { return }
+        }
     }
 
     @inline(__always)
-    fileprivate func answer(_ bytes: UnsafeRawBufferPointer, from address: UnsafePointer<sockaddr>) {
-        guard let client = SocketAddress.client(address) else { return }
+    private func answer(_ index: UInt32, responder: QueryResponder, observer: QueryObserver?) {
+        guard let client = SocketAddress.client(zr_udp_io_sender(io, index)) else { return }
+        let bytes = UnsafeRawBufferPointer(start: zr_udp_io_datagram(io, index), count: zr_udp_io_length(io, index))
         let started = clock
-        let slot = replySlots + Int(batch.pointee.count) * UDPListener.replySlotSize
-        let reply = UnsafeMutableRawBufferPointer(start: slot, count: UDPListener.replySlotSize)
+        let slot = replySlots + Int(io.pointee.count) * UDPListener.slotStride
+        let reply = UnsafeMutableRawBufferPointer(start: slot, count: UDPListener.slotCapacity)
         let outcome = responder.respond(to: bytes, into: reply, transport: .udp, client: client)
-        if outcome.length > 0 {
-            zr_udp_batch_add(batch, slot, outcome.length, address)
-            if batch.pointee.count == zr_udp_batch_capacity() { flush() }
-        }
+        if outcome.length > 0 { zr_udp_io_reply(io, index, slot, outcome.length) }
         clock = uv_hrtime()
         observer?.observe(query: bytes, outcome: outcome, transport: .udp, client: client,
                           seconds: Double(clock &- started) / 1e9)
     }
 
-    /// A receive batch begins: its first query's time starts now.
-    fileprivate func startClock() { clock = uv_hrtime() }
-
-    /// Sends the replies gathered since the last flush. Replies the kernel refused for a full
-    /// send buffer are copied into `uv_udp_send` requests while fewer than
-    /// `maxQueuedReplyBytes` wait; any other failure (e.g. EPERM, unreachable) loses its one
-    /// reply, as a full queue would.
-    fileprivate func flush() {
-        let count = batch.pointee.count
+    /// Sends the batch's replies. Those the kernel refused for a full send buffer are copied to
+    /// wait for the socket to turn writable, while fewer than `maxQueuedReplyBytes` wait; any
+    /// other failure (e.g. EPERM, unreachable) loses its one reply, as a full queue would.
+    private func flush() {
+        let count = io.pointee.count
         guard count > 0 else { return }
-        let sent = zr_udp_batch_flush(batch)
-        var index = sent
-        while index < count && uv_udp_get_send_queue_size(handle) < UDPListener.maxQueuedReplyBytes {
-            withUnsafeMutablePointer(to: &batch.pointee.msgs) { msgs in
-                msgs.withMemoryRebound(to: zr_mmsghdr.self, capacity: Int(count)) { msgs in
-                    let header = msgs[Int(index)].msg_hdr
-                    let iov = header.msg_iov.pointee
-                    UDPSendRequest.send(handle: handle, bytes: UnsafeRawBufferPointer(start: iov.iov_base, count: iov.iov_len),
-                                        to: header.msg_name.assumingMemoryBound(to: sockaddr.self))
-                }
-            }
-            index += 1
+        let sent = zr_udp_io_flush(io)
+        io.pointee.count = 0
+        guard sent < count else { return }
+        for index in sent..<count {
+            var length = 0
+            let bytes = UnsafeRawBufferPointer(start: zr_udp_io_reply_bytes(io, index, &length), count: length)
+            guard waitingBytes + length <= UDPListener.maxQueuedReplyBytes else { break }
+            waiting.append(WaitingReply(bytes: bytes, to: zr_udp_io_reply_address(io, index)))
+            waitingBytes += length
         }
-        batch.pointee.count = 0
+        if !waiting.isEmpty { try? watch(writable: true) }
+    }
+
+    private func sendWaiting() {
+        var sent = 0
+        for reply in waiting {
+            guard reply.send(fd) else { break }
+            sent += 1
+            waitingBytes -= reply.bytes.count
+        }
+        waiting.removeFirst(sent)
+        if waiting.isEmpty { try? watch(writable: false) }
     }
 }
 
-/// A reply that could not go out at once: request and bytes in one allocation, freed when
-/// libuv reports the send done.
-private enum UDPSendRequest {
-    static func send(handle: UnsafeMutablePointer<uv_udp_t>, bytes: UnsafeRawBufferPointer, to address: UnsafePointer<sockaddr>) {
-        let headerSize = MemoryLayout<uv_udp_send_t>.stride
-        let memory = UnsafeMutableRawPointer.allocate(byteCount: headerSize + bytes.count, alignment: 16)
-        let request = memory.bindMemory(to: uv_udp_send_t.self, capacity: 1)
-        let payload = memory + headerSize
-        payload.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
-        var buffer = uv_buf_init(payload.assumingMemoryBound(to: CChar.self), UInt32(bytes.count))
-        // libuv copies the buffer descriptors and the address into the request.
-        if uv_udp_send(request, handle, &buffer, 1, address, udpSent) < 0 {
-            memory.deallocate()
+/// A reply that could not go out at once, with the address it goes to.
+private struct WaitingReply {
+    let bytes: [UInt8]
+    var address = sockaddr_storage()
+
+    init(bytes: UnsafeRawBufferPointer, to address: UnsafePointer<sockaddr>) {
+        self.bytes = Array(bytes)
+        zr_sockaddr_copy(&self.address, address)
+    }
+
+    /// False while the send buffer is still full.
+    func send(_ fd: Int32) -> Bool {
+        var address = address
+        return bytes.withUnsafeBytes { bytes in
+            zr_udp_send_to(fd, bytes.baseAddress, bytes.count, zr_sockaddr(&address)) != -EAGAIN
         }
     }
 }
 
-private func udpSent(_ request: UnsafeMutablePointer<uv_udp_send_t>?, _ status: Int32) {
-    UnsafeMutableRawPointer(request)?.deallocate()
-}
-
-private func udpAllocate(_ handle: UnsafeMutablePointer<uv_handle_t>?, _ suggested: Int, _ buffer: UnsafeMutablePointer<uv_buf_t>?) {
-    guard let data = handle?.pointee.data, let buffer else { return }
+private func udpReady(_ handle: UnsafeMutablePointer<uv_poll_t>?, _ status: Int32, _ events: Int32) {
+    // A poll error (status < 0) leaves the socket as it was: the next read reports its cause.
+    guard let handle, let data = handle.pointee.data, status >= 0 else { return }
     Unmanaged<UDPListener>.fromOpaque(data)._withUnsafeGuaranteedRef { listener in
-        listener.provideBuffer(buffer)
-        listener.startClock()
-    }
-}
-
-private func udpReceived(
-    _ handle: UnsafeMutablePointer<uv_udp_t>?, _ count: Int, _ buffer: UnsafePointer<uv_buf_t>?,
-    _ address: UnsafePointer<sockaddr>?, _ flags: UInt32
-) {
-    // count == 0 without an address means "nothing more to read", and the final
-    // UV_UDP_MMSG_FREE callback ends a recvmmsg batch (the listener owns the buffer): both send
-    // what the batch answered. A datagram without UV_UDP_MMSG_CHUNK came alone (no recvmmsg).
-    guard let handle, let data = handle.pointee.data else { return }
-    Unmanaged<UDPListener>.fromOpaque(data)._withUnsafeGuaranteedRef { listener in
-        if count > 0, let buffer, let address {
-            listener.answer(UnsafeRawBufferPointer(start: buffer.pointee.base, count: count), from: address)
-            if flags & UInt32(UV_UDP_MMSG_CHUNK.rawValue) == 0 { listener.flush() }
-        } else {
-            listener.flush()
-        }
+        listener.ready(readable: events & Int32(UV_READABLE.rawValue) != 0,
+                       writable: events & Int32(UV_WRITABLE.rawValue) != 0)
     }
 }

@@ -17,12 +17,16 @@ final class DNSMetrics {
         (1, "A"), (28, "AAAA"), (5, "CNAME"), (2, "NS"), (6, "SOA"), (15, "MX"), (16, "TXT"),
         (12, "PTR"), (33, "SRV"), (255, "ANY"), (43, "DS"), (48, "DNSKEY"), (65, "HTTPS"),
     ]
-    private static let typeCount = typeNames.count + 1
+    /// `typeNames.count` + 1 for "other". Counts on the query path are literals: a static
+    /// computed from an array is a lazily initialised global, checked on every use (`init`
+    /// verifies that they agree with the lists).
+    private static let typeCount = 14
     /// proto (udp, tcp) × family (1 = IPv4, 2 = IPv6) × type
     private static let requestCells = 2 * 2 * typeCount
     static let rcodeNames = ["NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
                              "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE"]
-    private static let rcodeCells = rcodeNames.count + 2  // + BADVERS (16), + other
+    private static let rcodeCount = 11
+    private static let rcodeCells = rcodeCount + 2  // + BADVERS (16), + other
 
     private(set) var slots: [SlotLabels] = []
     private var slotIndex: [SlotLabels: Int] = [:]
@@ -35,6 +39,11 @@ final class DNSMetrics {
     private let registryBuckets = CounterCells<UInt64>()
     private let registrySums = CounterCells<Double>()
     private let durationBounds = Histogram.dnsDuration.bounds
+
+    init() {
+        precondition(DNSMetrics.typeCount == DNSMetrics.typeNames.count + 1
+                     && DNSMetrics.rcodeCount == DNSMetrics.rcodeNames.count)
+    }
 
     /// The request slot for a label set, created on first use (at configuration time, not per query).
     func slot(server: String, zone: String) -> Int {
@@ -79,17 +88,18 @@ final class DNSMetrics {
         case 43: return 10
         case 48: return 11
         case 65: return 12
-        default: return typeNames.count
+        default: return typeCount - 1
         }
     }
 
     @inline(__always)
     private static func rcodeIndex(_ rcode: UInt16) -> Int {
-        if rcode < UInt16(rcodeNames.count) { return Int(rcode) }
-        return rcode == 16 ? rcodeNames.count : rcodeNames.count + 1
+        if rcode < UInt16(rcodeCount) { return Int(rcode) }
+        return rcode == 16 ? rcodeCount : rcodeCount + 1
     }
 
     /// Counts one query and its response.
+    @inline(__always)
     func record(slot: Int, tcp: Bool, ipv6: Bool, qtype: UInt16, rcode: UInt16, answered: Bool) {
         let cell = ((tcp ? 1 : 0) * 2 + (ipv6 ? 1 : 0)) * DNSMetrics.typeCount + DNSMetrics.typeIndex(qtype)
         requests.add(1, at: slot * DNSMetrics.requestCells + cell)
@@ -99,6 +109,7 @@ final class DNSMetrics {
     }
 
     /// Counts one query a registry answered. `seconds` is the time from receipt to send.
+    @inline(__always)
     func recordRegistry(slot: Int, seconds: Double) {
         registryQueries.add(1, at: slot)
         var bucket = 0

@@ -68,6 +68,7 @@ final class Registry {
 
     /// Starts one query's rotated round in zone `zone` (index into `config.zones`); nil
     /// means SERVFAIL.
+    @inline(__always)
     func nextRound(inZone zone: Int) -> SelectionRound? { selection.nextRound(inZone: zone) }
 
     func peer(at position: Int, of round: SelectionRound) -> Int { selection.peer(at: position, of: round) }

@@ -50,6 +50,7 @@ struct Selection {
 
     /// Starts one query's round in zone `zone` (an index into `config.zones`), turning that
     /// zone's rotation by one. Nil means nobody is selected: SERVFAIL.
+    @inline(__always)
     mutating func nextRound(inZone zone: Int) -> SelectionRound? {
         guard !selected.isEmpty, rotation.indices.contains(zone) else { return nil }
         let start = rotation[zone] % selected.count
