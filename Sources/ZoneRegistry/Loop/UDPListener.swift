@@ -37,12 +37,14 @@ final class UDPListener {
     private let receiveSlots: UnsafeMutableRawPointer
     /// Reply slot j belongs to the batch's j-th reply.
     private let replySlots: UnsafeMutableRawPointer
+    /// What each datagram of the batch came to, and from whom: observed once the batch's
+    /// replies are sent, so that every query is timed from receipt to send with two clock
+    /// reads per batch. A nil client is a family this listener does not answer.
+    private let outcomes: UnsafeMutablePointer<QueryOutcome>
+    private let clients: UnsafeMutablePointer<ClientAddress?>
     private var waiting: [WaitingReply] = []
     private var waitingBytes = 0
     private var closed = false
-    /// When the query now being answered started: the end of the previous one in the same
-    /// receive batch, so that timing a query costs one clock read, not two.
-    private var clock: UInt64 = 0
 
     init(loop: EventLoop, host: ListenHost, port: UInt16, responder: QueryResponder) throws(LoopError) {
         self.host = host
@@ -65,6 +67,10 @@ final class UDPListener {
         receiveSlots = .allocate(byteCount: slotsSize, alignment: 64)
         replySlots = .allocate(byteCount: slotsSize, alignment: 64)
         io = .allocate(capacity: 1)
+        outcomes = .allocate(capacity: Int(zr_udp_batch_capacity()))
+        outcomes.initialize(repeating: QueryOutcome(), count: Int(zr_udp_batch_capacity()))
+        clients = .allocate(capacity: Int(zr_udp_batch_capacity()))
+        clients.initialize(repeating: nil, count: Int(zr_udp_batch_capacity()))
         zr_udp_io_init(io, fd, receiveSlots.assumingMemoryBound(to: CChar.self), UDPListener.slotStride,
                        UDPListener.slotCapacity)
         poll = .allocate(capacity: 1)
@@ -72,7 +78,7 @@ final class UDPListener {
         if rc < 0 {
             poll.deallocate()
             _ = zr_close(fd)
-            Self.free(io: io, receiveSlots: receiveSlots, replySlots: replySlots)
+            Self.free(io: io, receiveSlots: receiveSlots, replySlots: replySlots, outcomes: outcomes, clients: clients)
             throw LoopError(operation: "udp \(host) port \(port)", code: rc)
         }
         poll.pointee.data = Unmanaged.passUnretained(self).toOpaque()
@@ -92,17 +98,21 @@ final class UDPListener {
         // Stopping takes the descriptor out of the loop's epoll set, so it may be closed now.
         uv_poll_stop(poll)
         _ = zr_close(fd)
-        let (io, receiveSlots, replySlots) = (self.io, self.receiveSlots, self.replySlots)
+        let (io, receiveSlots, replySlots, outcomes, clients) = (self.io, self.receiveSlots, self.replySlots,
+                                                                 self.outcomes, self.clients)
         closeHandle(poll, base: zr_poll_handle(poll)) {
-            Self.free(io: io, receiveSlots: receiveSlots, replySlots: replySlots)
+            Self.free(io: io, receiveSlots: receiveSlots, replySlots: replySlots, outcomes: outcomes, clients: clients)
         }
     }
 
     private static func free(io: UnsafeMutablePointer<zr_udp_io>, receiveSlots: UnsafeMutableRawPointer,
-                             replySlots: UnsafeMutableRawPointer) {
+                             replySlots: UnsafeMutableRawPointer, outcomes: UnsafeMutablePointer<QueryOutcome>,
+                             clients: UnsafeMutablePointer<ClientAddress?>) {
         io.deallocate()
         receiveSlots.deallocate()
         replySlots.deallocate()
+        outcomes.deinitialize(count: Int(zr_udp_batch_capacity())).deallocate()
+        clients.deinitialize(count: Int(zr_udp_batch_capacity())).deallocate()
     }
 
     private func watch(writable: Bool) throws(LoopError) {
@@ -124,25 +134,36 @@ final class UDPListener {
         for _ in 0..<UDPListener.batchesPerWakeup {
             let count = zr_udp_io_receive(io)
             guard count > 0 else { return }
-            clock = uv_hrtime()
-            for index in 0..<UInt32(count) { answer(index, responder: responder, observer: observer) }
+            let received = uv_hrtime()
+            for index in 0..<UInt32(count) { answer(index, responder: responder) }
             flush()
+            if let observer {
+                let seconds = Double(uv_hrtime() &- received) / 1e9
+                for index in 0..<UInt32(count) {
+                    guard let client = clients[Int(index)] else { continue }
+                    observer.observe(query: datagram(index), outcome: outcomes[Int(index)], transport: .udp,
+                                     client: client, seconds: seconds)
+                }
+            }
             if count < capacity { return }
         }
     }
 
     @inline(__always)
-    private func answer(_ index: UInt32, responder: QueryResponder, observer: QueryObserver?) {
-        guard let client = SocketAddress.client(zr_udp_io_sender(io, index)) else { return }
-        let bytes = UnsafeRawBufferPointer(start: zr_udp_io_datagram(io, index), count: zr_udp_io_length(io, index))
-        let started = clock
+    private func datagram(_ index: UInt32) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: zr_udp_io_datagram(io, index), count: zr_udp_io_length(io, index))
+    }
+
+    @inline(__always)
+    private func answer(_ index: UInt32, responder: QueryResponder) {
+        let client = SocketAddress.client(zr_udp_io_sender(io, index))
+        clients[Int(index)] = client
+        guard let client else { return }
         let slot = replySlots + Int(io.pointee.count) * UDPListener.slotStride
         let reply = UnsafeMutableRawBufferPointer(start: slot, count: UDPListener.slotCapacity)
-        let outcome = responder.respond(to: bytes, into: reply, transport: .udp, client: client)
+        let outcome = responder.respond(to: datagram(index), into: reply, transport: .udp, client: client)
         if outcome.length > 0 { zr_udp_io_reply(io, index, slot, outcome.length) }
-        clock = uv_hrtime()
-        observer?.observe(query: bytes, outcome: outcome, transport: .udp, client: client,
-                          seconds: Double(clock &- started) / 1e9)
+        outcomes[Int(index)] = outcome
     }
 
     /// Sends the batch's replies. Those the kernel refused for a full send buffer are copied to

@@ -21,8 +21,9 @@ struct Selection {
     /// family nobody has is NODATA, known without scanning the list.
     private(set) var selectedWithIPv4 = 0
     private(set) var selectedWithIPv6 = 0
-    /// One round-robin counter per zone of the directive.
-    private var rotation: [Int]
+    /// One round-robin counter per zone of the directive, on raw cells: turning an array
+    /// element of a class's stored struct cost a uniqueness check and a retain per query.
+    private let rotation = CounterCells<UInt64>()
 
     init(config: RegistryConfig) {
         roles = config.peers.map(\.role)
@@ -32,7 +33,7 @@ struct Selection {
         matchingPeers = config.peers.indices.filter { index in
             config.select.allSatisfy(config.peers[index].labels.contains)
         }
-        rotation = [Int](repeating: 0, count: config.zones.count)
+        _ = rotation.grow(by: config.zones.count)
         selected.reserveCapacity(config.peers.count)
     }
 
@@ -51,10 +52,10 @@ struct Selection {
     /// Starts one query's round in zone `zone` (an index into `config.zones`), turning that
     /// zone's rotation by one. Nil means nobody is selected: SERVFAIL.
     @inline(__always)
-    mutating func nextRound(inZone zone: Int) -> SelectionRound? {
-        guard !selected.isEmpty, rotation.indices.contains(zone) else { return nil }
-        let start = rotation[zone] % selected.count
-        rotation[zone] = rotation[zone] == Int.max ? 0 : rotation[zone] + 1
+    func nextRound(inZone zone: Int) -> SelectionRound? {
+        guard !selected.isEmpty, zone >= 0, zone < rotation.count else { return nil }
+        let start = Int(rotation[zone] % UInt64(selected.count))
+        rotation.add(1, at: zone)
         return SelectionRound(start: start, count: selected.count)
     }
 

@@ -36,10 +36,12 @@ struct QuestionKey {
             let length = Int(query[offset])
             if length == 0 { break }
             // Pointers, reserved label types and overlong names are the general path's to refuse.
-            guard length <= WireLimit.maxLabelLength, offset + length + 1 < count,
-                  offset + length + 1 - WireLimit.headerSize < WireLimit.maxNameLength
+            // Cannot overflow: offset < count and length < 64.
+            let next = offset &+ length &+ 1
+            guard length <= WireLimit.maxLabelLength, next < count,
+                  next &- WireLimit.headerSize < WireLimit.maxNameLength
             else { return nil }
-            offset += length + 1
+            offset = next
         }
         let nameEnd = offset + 1
         guard nameEnd + 4 <= count else { return nil }
