@@ -114,7 +114,7 @@ def main():
             conf = os.path.join(args.workdir, f"Corefile.{mode}")
             with open(conf, "w") as f:
                 f.write(S.corefile(mode, PORT, interval="300"))
-            cg = lambda out: ["--tool=callgrind", "--callgrind-out-file=" + out]  # noqa: E731
+            cg = lambda out: ["--tool=callgrind", "--dump-instr=yes", "--callgrind-out-file=" + out]  # noqa: E731
             idle, _, _ = under_valgrind(cg, args.binary, conf, lines, 0, args.workdir, f"cg-idle-{mode}")
             busy, _, answered = under_valgrind(cg, args.binary, conf, lines, n, args.workdir, f"cg-busy-{mode}")
             ir = (callgrind_total(busy) - callgrind_total(idle)) / max(1, answered)

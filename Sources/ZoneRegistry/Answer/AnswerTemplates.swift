@@ -77,7 +77,7 @@ final class AnswerTemplates {
         let entry = entries[slot]
         guard entry.used, entry.hash == key.hash, Int(entry.nameLength) == key.nameLength,
               entry.qtype == key.qtype, entry.qclass == key.qclass,
-              key.nameEquals(UnsafeRawBufferPointer(start: arena + slot * Self.slotBytes, count: key.nameLength),
+              key.nameEquals(UnsafeRawBufferPointer(start: arena + slot * Self.slotBytes, count: Self.slotBytes),
                              in: query)
         else { return nil }
         return entry

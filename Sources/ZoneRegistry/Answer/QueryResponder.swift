@@ -40,34 +40,43 @@ final class QueryResponder {
     func respond(to query: UnsafeRawBufferPointer, into response: UnsafeMutableRawBufferPointer,
                  transport: Transport, client: ClientAddress) -> QueryOutcome {
         var outcome = QueryOutcome()
-        guard response.count >= WireLimit.headerSize else { return outcome }
+        respond(to: query, into: response, transport: transport, client: client, outcome: &outcome)
+        return outcome
+    }
+
+    /// The same, describing the query in `outcome` where it lies (the UDP listener's batch
+    /// record) instead of returning a copy.
+    func respond(to query: UnsafeRawBufferPointer, into response: UnsafeMutableRawBufferPointer,
+                 transport: Transport, client: ClientAddress, outcome: inout QueryOutcome) {
+        outcome = QueryOutcome()
+        guard response.count >= WireLimit.headerSize else { return }
         let key = usesTemplates ? QuestionKey.read(query) : nil
         if let key, answerFromTemplate(key, query: query, into: response, transport: transport, outcome: &outcome) {
             templateAnswers &+= 1
-            return outcome
+            return
         }
         switch QueryReader.read(query, name: &name) {
         case .drop:
-            return outcome
+            return
         case .headerOnly(let header, let rcode):
             outcome.id = header.id
             outcome.opcode = header.opcode.rawValue
             var writer = MessageWriter(into: response, limit: WireLimit.headerSize, compression: compression)
             finish(&writer, header: header, questionCount: 0, HandlerAnswer(rcode: rcode, authoritative: false),
                    edns: nil, outcome: &outcome)
-            return outcome
+            return
         case .malformedAfterQuestion(let header, let qtype, let qclass, let questionEnd):
             describe(header, qtype: qtype, qclass: qclass, edns: nil, into: &outcome)
             var writer = MessageWriter(into: response, limit: WireLimit.classicUDPPayload, compression: compression)
             _ = writer.copyQuestion(from: query, end: questionEnd, name: name)
             finish(&writer, header: header, questionCount: 1, HandlerAnswer(rcode: .formErr, authoritative: false),
                    edns: nil, outcome: &outcome)
-            return outcome
+            return
         case .query(let parsed):
             describe(parsed.header, qtype: parsed.qtype, qclass: parsed.qclass, edns: parsed.edns, into: &outcome)
             answer(parsed, query: query, into: response, transport: transport, client: client, key: key,
                    outcome: &outcome)
-            return outcome
+            return
         }
     }
 

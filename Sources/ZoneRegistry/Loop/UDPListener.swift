@@ -161,9 +161,10 @@ final class UDPListener {
         guard let client else { return }
         let slot = replySlots + Int(io.pointee.count) * UDPListener.slotStride
         let reply = UnsafeMutableRawBufferPointer(start: slot, count: UDPListener.slotCapacity)
-        let outcome = responder.respond(to: datagram(index), into: reply, transport: .udp, client: client)
-        if outcome.length > 0 { zr_udp_io_reply(io, index, slot, outcome.length) }
-        outcomes[Int(index)] = outcome
+        responder.respond(to: datagram(index), into: reply, transport: .udp, client: client,
+                          outcome: &outcomes[Int(index)])
+        let length = outcomes[Int(index)].length
+        if length > 0 { zr_udp_io_reply(io, index, slot, length) }
     }
 
     /// Sends the batch's replies. Those the kernel refused for a full send buffer are copied to

@@ -25,10 +25,10 @@ struct QuestionKey {
         let count = query.count
         guard count >= WireLimit.headerSize + 5 else { return nil }
         let flags = UInt16(query[2]) << 8 | UInt16(query[3])
+        // Bytes 4-11 in one load, little-endian: QDCOUNT 1, ANCOUNT and NSCOUNT 0, ARCOUNT 0 or 1.
+        let counts = word(query, at: 4)
         guard flags & (HeaderFlag.qr | HeaderFlag.opcodeMask) == 0,
-              query[4] == 0, query[5] == 1,                                  // QDCOUNT 1
-              query[6] == 0, query[7] == 0, query[8] == 0, query[9] == 0,    // AN, NS 0
-              query[10] == 0, query[11] <= 1                                 // AR 0 or 1
+              counts & 0xfeff_ffff_ffff_ffff == 0x0000_0000_0000_0100
         else { return nil }
 
         var offset = WireLimit.headerSize
@@ -48,16 +48,18 @@ struct QuestionKey {
         let qtype = UInt16(query[nameEnd]) << 8 | UInt16(query[nameEnd + 1])
         let qclass = UInt16(query[nameEnd + 2]) << 8 | UInt16(query[nameEnd + 3])
         guard qtype != RecordType.opt.rawValue else { return nil }
-        // Eight name bytes at a time, lowercased in the word (length bytes are below 64, so
-        // they never look like letters); QTYPE and QCLASS complete the last word.
+        // Eight name bytes at a time with bit 5 of every byte set: names equal but for case
+        // hash alike (other bytes may fold together too, which only costs a compare, never a
+        // wrong answer: a hit is confirmed with `nameEquals`). QTYPE and QCLASS complete it.
+        let fold: UInt64 = 0x2020_2020_2020_2020
         var hash = NameHash.root
         var chunk = WireLimit.headerSize
-        while chunk + 8 <= nameEnd {
-            hash = (hash ^ lowercased(word(query, at: chunk))) &* 0x9e37_79b9_7f4a_7c15
+        while chunk &+ 8 <= nameEnd {
+            hash = (hash ^ (word(query, at: chunk) | fold)) &* 0x9e37_79b9_7f4a_7c15
             hash ^= hash >> 29
-            chunk += 8
+            chunk &+= 8
         }
-        hash = (hash ^ lowercased(tail(query, from: chunk, to: nameEnd))) &* 0x9e37_79b9_7f4a_7c15
+        hash = (hash ^ (tail(query, from: chunk, to: nameEnd) | fold)) &* 0x9e37_79b9_7f4a_7c15
         hash ^= UInt64(qtype) << 16 | UInt64(qclass)
         hash = (hash ^ (hash >> 32)) &* 0x9e37_79b9_7f4a_7c15
         hash ^= hash >> 29
@@ -95,23 +97,27 @@ struct QuestionKey {
         return EDNS.Request(payloadSize: payloadSize, version: 0, dnssecOK: dnssecOK)
     }
 
-    /// True when the question name in `query` equals `lowercased` (case-insensitively).
+    /// True when the question name in `query` equals the lowercased name at the start of
+    /// `stored`, which must extend to the next multiple of eight bytes past the name, so that
+    /// the last word loads whole (bytes past the name are masked off).
     @inline(__always)
-    func nameEquals(_ lowercased: UnsafeRawBufferPointer, in query: UnsafeRawBufferPointer) -> Bool {
-        guard lowercased.count == nameLength, let stored = lowercased.baseAddress else { return false }
+    func nameEquals(_ stored: UnsafeRawBufferPointer, in query: UnsafeRawBufferPointer) -> Bool {
+        guard stored.count >= (nameLength + 7) & ~7, let base = stored.baseAddress else { return false }
         let end = WireLimit.headerSize + nameLength
         var chunk = WireLimit.headerSize
         while chunk + 8 <= end {
-            let expected = stored.loadUnaligned(fromByteOffset: chunk - WireLimit.headerSize, as: UInt64.self)
-            if Self.lowercased(Self.word(query, at: chunk)) != expected { return false }
+            let expected = base.loadUnaligned(fromByteOffset: chunk - WireLimit.headerSize, as: UInt64.self)
+            // Most clients send lowercase: an exact match needs no case folding.
+            let sent = Self.word(query, at: chunk)
+            if sent != expected && Self.lowercased(sent) != expected { return false }
             chunk += 8
         }
-        var index = chunk
-        while index < end {
-            if DomainName.lowercase(query[index]) != lowercased[index - WireLimit.headerSize] { return false }
-            index += 1
-        }
-        return true
+        let rest = end - chunk
+        guard rest > 0 else { return true }
+        let mask: UInt64 = (1 << UInt64(8 * rest)) - 1
+        let expected = base.loadUnaligned(fromByteOffset: chunk - WireLimit.headerSize, as: UInt64.self) & mask
+        let sent = Self.tail(query, from: chunk, to: end)
+        return sent == expected || Self.lowercased(sent) == expected
     }
 
     @inline(__always)
@@ -119,16 +125,14 @@ struct QuestionKey {
         bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
     }
 
-    /// The bytes `[from, to)` (fewer than eight) in the low end of a word, little-endian like `word`.
+    /// The bytes `[from, to)` (fewer than eight) in the low end of a word, little-endian like
+    /// `word`: the word that ends at `end`, shifted. Question names end past the 12-byte
+    /// header, so those eight bytes always exist.
     @inline(__always)
     private static func tail(_ bytes: UnsafeRawBufferPointer, from: Int, to end: Int) -> UInt64 {
-        var value: UInt64 = 0
-        var index = end
-        while index > from {
-            index -= 1
-            value = value << 8 | UInt64(bytes[index])
-        }
-        return value
+        let count = end - from
+        guard count > 0 else { return 0 }
+        return word(bytes, at: end - 8) >> UInt64(8 * (8 - count))
     }
 
     /// ASCII A-Z to a-z in every byte of the word at once (bytes of 0x80 and up are left alone).
