@@ -48,13 +48,16 @@ final class QueryResponder {
     /// record) instead of returning a copy.
     func respond(to query: UnsafeRawBufferPointer, into response: UnsafeMutableRawBufferPointer,
                  transport: Transport, client: ClientAddress, outcome: inout QueryOutcome) {
-        outcome = QueryOutcome()
-        guard response.count >= WireLimit.headerSize else { return }
+        guard response.count >= WireLimit.headerSize else {
+            outcome = QueryOutcome()
+            return
+        }
         let key = usesTemplates ? QuestionKey.read(query) : nil
         if let key, answerFromTemplate(key, query: query, into: response, transport: transport, outcome: &outcome) {
             templateAnswers &+= 1
             return
         }
+        outcome = QueryOutcome()
         switch QueryReader.read(query, name: &name) {
         case .drop:
             return
@@ -193,7 +196,8 @@ final class QueryResponder {
     // MARK: templates
 
     /// Answers `key`'s question from its template when one is current and the whole response
-    /// fits; false sends the query down the general path, with nothing changed.
+    /// fits, and sets all of `outcome`; false sends the query down the general path, with
+    /// nothing changed (`outcome` included).
     @inline(__always)
     private func answerFromTemplate(_ key: QuestionKey, query: UnsafeRawBufferPointer,
                                     into response: UnsafeMutableRawBufferPointer, transport: Transport,
@@ -216,22 +220,18 @@ final class QueryResponder {
         let rcode = Rcode(rawValue: entry.rcode)
         var flags = HeaderFlag.qr | (key.flags & (HeaderFlag.rd | HeaderFlag.cd)) | rcode.headerBits
         if entry.authoritative { flags |= HeaderFlag.aa }
-        outcome.length = MessageWriter.assemble(
+        let length = MessageWriter.assemble(
             into: response, query: query, questionEnd: key.questionEnd,
             header: MessageHeader(id: key.id, flags: flags, questionCount: 1, answerCount: entry.answerCount,
                                   authorityCount: entry.authorityCount, additionalCount: entry.additionalCount),
             sections: templates.sections(of: key, variant: variant),
             opt: key.edns.map { (rcode, $0.dnssecOK) })
-        outcome.rcode = entry.rcode
-        outcome.responseFlags = flags
-        outcome.id = key.id
-        outcome.qtype = key.qtype
-        outcome.qclass = key.qclass
-        outcome.qnameLength = key.nameLength
-        outcome.ednsPayloadSize = key.edns?.payloadSize
-        outcome.dnssecOK = key.edns?.dnssecOK ?? false
-        outcome.zoneIndex = Int(entry.zone)
-        outcome.registryZoneIndex = Int(entry.registryZone)
+        // Whole, in one assignment: the caller skips resetting it for template answers.
+        outcome = QueryOutcome(length: length, rcode: entry.rcode, qtype: key.qtype, qclass: key.qclass,
+                               zoneIndex: Int(entry.zone), registryZoneIndex: Int(entry.registryZone),
+                               id: key.id, opcode: 0, responseFlags: flags, qnameOffset: WireLimit.headerSize,
+                               qnameLength: key.nameLength, ednsPayloadSize: key.edns?.payloadSize,
+                               dnssecOK: key.edns?.dnssecOK ?? false)
         return true
     }
 

@@ -33,7 +33,8 @@ final class CounterCells<Value: AdditiveArithmetic & BitwiseCopyable> {
 
     @inline(__always)
     func add(_ value: Value, at index: Int) {
-        precondition(index >= 0 && index < count, "counter cell out of range")
+        // One unsigned compare covers both ends (a negative index wraps to a huge one).
+        precondition(UInt(bitPattern: index) < UInt(bitPattern: count), "counter cell out of range")
         storage[index] += value
     }
 

@@ -34,7 +34,6 @@ final class DNSMetrics {
     private let responses = CounterCells<UInt64>()
     private(set) var registrySlots: [SlotLabels] = []
     private var registrySlotIndex: [SlotLabels: Int] = [:]
-    private let registryQueries = CounterCells<UInt64>()
     /// Per registry slot, `durationBounds.count + 1` bucket counts (the last is +Inf).
     private let registryBuckets = CounterCells<UInt64>()
     private let registrySums = CounterCells<Double>()
@@ -64,7 +63,6 @@ final class DNSMetrics {
         let index = registrySlots.count
         registrySlots.append(labels)
         registrySlotIndex[labels] = index
-        _ = registryQueries.grow(by: 1)
         _ = registryBuckets.grow(by: durationBounds.count + 1)
         _ = registrySums.grow(by: 1)
         return index
@@ -111,7 +109,6 @@ final class DNSMetrics {
     /// Counts one query a registry answered. `seconds` is the time from receipt to send.
     @inline(__always)
     func recordRegistry(slot: Int, seconds: Double) {
-        registryQueries.add(1, at: slot)
         var bucket = 0
         while bucket < durationBounds.count && seconds > durationBounds[bucket] { bucket += 1 }
         registryBuckets.add(1, at: slot * (durationBounds.count + 1) + bucket)
@@ -150,7 +147,10 @@ final class DNSMetrics {
         }
         text.family("coredns_zoneregistry_query_count_total", .counter, help: "Counter of queries answered by the zone registry.")
         for (slot, labels) in registrySlots.enumerated() {
-            text.sample("coredns_zoneregistry_query_count_total", [("server", labels.server), ("zone", labels.zone)], registryQueries[slot])
+            // The histogram counts every registry query once: its total is this counter.
+            let first = slot * (durationBounds.count + 1)
+            let queries = (0...durationBounds.count).reduce(UInt64(0)) { $0 + registryBuckets[first + $1] }
+            text.sample("coredns_zoneregistry_query_count_total", [("server", labels.server), ("zone", labels.zone)], queries)
         }
         text.family("coredns_zoneregistry_response_duration_seconds", .histogram, help: "Histogram of the time each zone registry query took.")
         for (slot, labels) in registrySlots.enumerated() {

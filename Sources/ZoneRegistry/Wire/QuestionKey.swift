@@ -38,11 +38,11 @@ struct QuestionKey {
             // Pointers, reserved label types and overlong names are the general path's to refuse.
             // Cannot overflow: offset < count and length < 64.
             let next = offset &+ length &+ 1
-            guard length <= WireLimit.maxLabelLength, next < count,
-                  next &- WireLimit.headerSize < WireLimit.maxNameLength
-            else { return nil }
+            guard length <= WireLimit.maxLabelLength, next < count else { return nil }
             offset = next
         }
+        // Offsets only grow, so checking the root byte's position covers every label's.
+        guard offset &- WireLimit.headerSize < WireLimit.maxNameLength else { return nil }
         let nameEnd = offset + 1
         guard nameEnd + 4 <= count else { return nil }
         let qtype = UInt16(query[nameEnd]) << 8 | UInt16(query[nameEnd + 1])
