@@ -4,7 +4,7 @@ import CLibUV
 ///
 /// Owned by the daemon on the loop thread. The listener owns its socket and reads it itself
 /// when libuv's poll handle reports it readable: up to `zr_udp_batch_capacity()` datagrams per
-/// `recvmmsg`, each answered into its own slot of a reused reply area, the batch's replies
+/// `recvmmsg` (one batch per loop iteration), each answered into its own slot of a reused reply area, the batch's replies
 /// sent with one `sendmmsg` before the next receive. So a query costs no heap allocation, a
 /// share of two system calls and no per-datagram callback (libuv's `uv_udp_t` calls back once
 /// per datagram and batches at most 20). Only replies the kernel refuses for a full send
@@ -17,9 +17,6 @@ final class UDPListener {
     static let slotStride = slotCapacity + 64
     /// Kernel receive buffer asked for, so a burst (dnsperf -q 500) is not dropped.
     static let socketReceiveBufferSize: Int32 = 2 << 20
-    /// Batches read per readiness report before the loop gets its turn (timers, probes, TCP):
-    /// under a flood the socket stays readable and the next iteration reads on.
-    static let batchesPerWakeup = 8
     /// Replies waiting for a full socket send buffer, at most: past it a reply is dropped, as
     /// the kernel drops datagrams, instead of memory growing under a flood.
     static let maxQueuedReplyBytes = 1 << 20
@@ -125,27 +122,24 @@ final class UDPListener {
         if readable { receive() }
     }
 
-    /// Answers batches until the socket is drained or `batchesPerWakeup` batches were read.
+    /// Answers one batch per readiness report, then lets the loop run its timers, probes and
+    /// TCP: under a flood the socket stays readable (epoll is level-triggered here) and the
+    /// next iteration reads on, so a flood cannot starve probing (docs/health-probing.md).
     private func receive() {
-        let capacity = Int32(zr_udp_batch_capacity())
-        // Held once for all the batches rather than retained and released per datagram.
+        let count = zr_udp_io_receive(io)
+        guard count > 0 else { return }
+        let received = uv_hrtime()
+        // Held once for the batch rather than retained and released per datagram.
         let responder = self.responder
-        let observer = self.observer
-        for _ in 0..<UDPListener.batchesPerWakeup {
-            let count = zr_udp_io_receive(io)
-            guard count > 0 else { return }
-            let received = uv_hrtime()
-            for index in 0..<UInt32(count) { answer(index, responder: responder) }
-            flush()
-            if let observer {
-                let seconds = Double(uv_hrtime() &- received) / 1e9
-                for index in 0..<UInt32(count) {
-                    guard let client = clients[Int(index)] else { continue }
-                    observer.observe(query: datagram(index), outcome: outcomes[Int(index)], transport: .udp,
-                                     client: client, seconds: seconds)
-                }
+        for index in 0..<UInt32(count) { answer(index, responder: responder) }
+        flush()
+        if let observer {
+            let seconds = Double(uv_hrtime() &- received) / 1e9
+            for index in 0..<UInt32(count) {
+                guard let client = clients[Int(index)] else { continue }
+                observer.observe(query: datagram(index), outcome: outcomes[Int(index)], transport: .udp,
+                                 client: client, seconds: seconds)
             }
-            if count < capacity { return }
         }
     }
 
