@@ -157,6 +157,18 @@ class Server:
     def command(self):
         raise NotImplementedError
 
+    def write(self, name, text):
+        """Writes `text` to `name` under the server's directory; returns the path."""
+        path = os.path.join(self.dir, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def write_zone(self, name="zone"):
+        """The anchors' zone file for this run's mode (see `zone_file`)."""
+        return self.write(name, zone_file(self.mode))
+
     def start(self, wait=15.0):
         self.log = open(os.path.join(self.dir, "server.log"), "w")
         self.proc = subprocess.Popen(["taskset", "-c", SERVER_CORE] + self.command(), cwd=self.dir,
@@ -193,9 +205,7 @@ class ZoneRegistry(Server):
     def __init__(self, workdir, port, mode, binary, corefile_text=None, wrapper=()):
         super().__init__(workdir, port, mode)
         self.binary, self.wrapper = binary, list(wrapper)
-        self.conf = os.path.join(self.dir, f"Corefile.{mode}")
-        with open(self.conf, "w") as f:
-            f.write(corefile_text or corefile(mode, port))
+        self.conf = self.write(f"Corefile.{mode}", corefile_text or corefile(mode, port))
 
     def command(self):
         return self.wrapper + [self.binary, "-conf", self.conf, "-quiet"]
@@ -205,29 +215,21 @@ class Gdnsd(Server):
     name = "gdnsd"
 
     def command(self):
-        os.makedirs(os.path.join(self.dir, "zones"), exist_ok=True)
         os.makedirs(os.path.join(self.dir, "run"), exist_ok=True)
         os.makedirs(os.path.join(self.dir, "state"), exist_ok=True)
-        with open(os.path.join(self.dir, "config"), "w") as f:
-            f.write(f"options => {{\n  listen => [ 127.0.0.1:{self.port} ]\n  udp_threads => 1\n  tcp_threads => 1\n"
-                    f"  zones_rfc1035_auto => false\n}}\n")
-        with open(os.path.join(self.dir, "zones", ZONE), "w") as f:
-            f.write(zone_file(self.mode))
-        return ["gdnsd", "-c", self.dir, "-R", "-D", "start"] if False else \
-            ["env", f"GDNSD_RUN_DIR={self.dir}/run", f"GDNSD_STATE_DIR={self.dir}/state",
-             "gdnsd", "-c", self.dir, "start"]
+        self.write("config", f"options => {{\n  listen => [ 127.0.0.1:{self.port} ]\n  udp_threads => 1\n"
+                             f"  tcp_threads => 1\n  zones_rfc1035_auto => false\n}}\n")
+        self.write_zone(os.path.join("zones", ZONE))
+        return ["env", f"GDNSD_RUN_DIR={self.dir}/run", f"GDNSD_STATE_DIR={self.dir}/state",
+                "gdnsd", "-c", self.dir, "start"]
 
 
 class NSD(Server):
     name = "nsd"
 
     def command(self):
-        zf = os.path.join(self.dir, "zone")
-        with open(zf, "w") as f:
-            f.write(zone_file(self.mode))
-        conf = os.path.join(self.dir, "nsd.conf")
-        with open(conf, "w") as f:
-            f.write(f"""server:
+        zf = self.write_zone()
+        conf = self.write("nsd.conf", f"""server:
     ip-address: 127.0.0.1
     port: {self.port}
     server-count: 1
@@ -255,12 +257,8 @@ class Knot(Server):
     name = "knot"
 
     def command(self):
-        zf = os.path.join(self.dir, "zone")
-        with open(zf, "w") as f:
-            f.write(zone_file(self.mode))
-        conf = os.path.join(self.dir, "knot.conf")
-        with open(conf, "w") as f:
-            f.write(f"""server:
+        zf = self.write_zone()
+        conf = self.write("knot.conf", f"""server:
     listen: 127.0.0.1@{self.port}
     rundir: "{self.dir}"
     udp-workers: 1

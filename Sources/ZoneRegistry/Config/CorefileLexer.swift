@@ -106,6 +106,9 @@ struct CorefileLexer {
     /// CoreDNS replaces `{%NAME%}` first, then `{$NAME}`. Unlike CoreDNS, an unset variable is
     /// an error rather than an empty string: a silently empty address or TTL is a worse surprise.
     private mutating func substitute(_ text: String, at location: SourceLocation) -> String {
+        // Nearly every token has no reference: a byte scan spares it two substring searches
+        // (which took 40 % of parsing a 1,000-peer Corefile, and so of a reload).
+        guard text.utf8.contains(UInt8(ascii: "{")) else { return text }
         var result = text
         for (open, close) in [("{%", "%}"), ("{$", "}")] {
             result = replaceReferences(in: result, open: open, close: close, at: location)
