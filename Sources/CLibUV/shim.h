@@ -84,7 +84,6 @@ static inline void zr_sockaddr_copy(struct sockaddr_storage *storage, const stru
     memcpy(storage, address, address->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
 }
 
-static inline uv_handle_t *zr_udp_handle(uv_udp_t *h) { return (uv_handle_t *)h; }
 static inline uv_handle_t *zr_poll_handle(uv_poll_t *h) { return (uv_handle_t *)h; }
 static inline uv_handle_t *zr_tcp_handle(uv_tcp_t *h) { return (uv_handle_t *)h; }
 static inline uv_handle_t *zr_timer_handle(uv_timer_t *h) { return (uv_handle_t *)h; }

@@ -4,11 +4,11 @@ import CLibUV
 ///
 /// Owned by the daemon on the loop thread. The listener owns its socket and reads it itself
 /// when libuv's poll handle reports it readable: up to `zr_udp_batch_capacity()` datagrams per
-/// `recvmmsg` (one batch per loop iteration), each answered into its own slot of a reused reply area, the batch's replies
-/// sent with one `sendmmsg` before the next receive. So a query costs no heap allocation, a
-/// share of two system calls and no per-datagram callback (libuv's `uv_udp_t` calls back once
-/// per datagram and batches at most 20). Only replies the kernel refuses for a full send
-/// buffer are copied, to wait for the socket to turn writable.
+/// `recvmmsg`, one batch per loop iteration, each answered into its own slot of a reused reply
+/// area, the batch's replies sent with one `sendmmsg` before the next receive. So a query
+/// costs no heap allocation, a share of two system calls and no per-datagram callback
+/// (libuv's `uv_udp_t` calls back once per datagram and batches at most 20). Only replies the
+/// kernel refuses for a full send buffer are copied, to wait for the socket to turn writable.
 final class UDPListener {
     /// Room for the largest datagram, so nothing a client sends is cut short.
     static let slotCapacity = 65_536

@@ -6,7 +6,7 @@
 /// error answer; so this reader only has to be right about what it accepts, and for those
 /// queries must agree with `QueryReader` (a differential fuzz target checks that it does).
 struct QuestionKey {
-    /// A multiplicative hash of the lowercased name, QTYPE and QCLASS (not a security
+    /// A multiplicative hash of the case-folded name, QTYPE and QCLASS (not a security
     /// boundary: a hit is confirmed byte by byte, and a colliding flood only costs misses).
     var hash: UInt64
     /// Wire length of the question name, root byte included.
