@@ -148,9 +148,8 @@ final class DNSMetrics {
         text.family("coredns_zoneregistry_query_count_total", .counter, help: "Counter of queries answered by the zone registry.")
         for (slot, labels) in registrySlots.enumerated() {
             // The histogram counts every registry query once: its total is this counter.
-            let first = slot * (durationBounds.count + 1)
-            let queries = (0...durationBounds.count).reduce(UInt64(0)) { $0 + registryBuckets[first + $1] }
-            text.sample("coredns_zoneregistry_query_count_total", [("server", labels.server), ("zone", labels.zone)], queries)
+            text.sample("coredns_zoneregistry_query_count_total", [("server", labels.server), ("zone", labels.zone)],
+                        registryDuration(slot: slot).count)
         }
         text.family("coredns_zoneregistry_response_duration_seconds", .histogram, help: "Histogram of the time each zone registry query took.")
         for (slot, labels) in registrySlots.enumerated() {
