@@ -147,6 +147,28 @@ static inline int zr_bind(int fd, const struct sockaddr *address) {
 
 static inline int zr_close(int fd) { return close(fd) == 0 ? 0 : -errno; }
 
+/* Whether a TCP socket can be bound to `address` (port 0 in it): 0, or -errno such as
+   -EADDRNOTAVAIL for an address this machine does not have. */
+static inline int zr_tcp_bind_check(const struct sockaddr *address) {
+    int fd = socket(address->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -errno;
+    int rc = zr_bind(fd, address);
+    close(fd);
+    return rc;
+}
+
+#ifndef IP_BIND_ADDRESS_NO_PORT
+#define IP_BIND_ADDRESS_NO_PORT 24
+#endif
+
+/* Linux 4.2+: a socket bound to a source address with port 0 takes its port at connect(),
+   unique per destination, instead of reserving one ephemeral port for all destinations at
+   bind(). Best effort: an older kernel only narrows the port range. */
+static inline void zr_bind_address_no_port(int fd) {
+    int on = 1;
+    (void)setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &on, sizeof on);
+}
+
 /* Points receive slot i at `slots + i * stride`, `capacity` bytes each. */
 static inline void zr_udp_io_init(zr_udp_io *io, int fd, char *slots, size_t stride, size_t capacity) {
     memset(io, 0, sizeof *io);

@@ -3,7 +3,7 @@ enum RegistryParser {
     static let options = [
         "interval", "timeout", "ttl", "fallthrough", "mode", "ns", "rise", "fall", "select", "fail_open",
         "debug", "metrics", "peer",
-    ]
+    ] + ProbeOptionParser.options
     static let intervalRange = 100...300_000
     static let timeoutRange = 10...30_000
     static let ttlRange = 0...3600
@@ -35,6 +35,11 @@ enum RegistryParser {
             default:
                 if seen.isFirst(option, shape, &diagnostics) { apply(option, to: &registry, &diagnostics) }
             }
+        }
+        for index in registry.peers.indices {
+            let own = registry.peers[index].probe.source != nil
+            registry.peers[index].probe = registry.peers[index].probe.over(registry.probeDefaults)
+            ProbeOptionParser.checkSourceFamilies(registry.peers[index], own: own, &diagnostics)
         }
         if diagnostics.errors.count == errorsBefore, registry.peers.isEmpty {
             diagnostics.error(d.name.location, shape.message("no peers; expected at least one \"peer HOST { ... }\""))
@@ -118,7 +123,9 @@ enum RegistryParser {
         case "metrics":
             registry.metrics = shape.bare(option, usage: "metrics", &diagnostics)
         default:
-            shape.unknown(option, kind: "option", known: options, &diagnostics)
+            if !ProbeOptionParser.apply(option, to: &registry.probeDefaults, shape: shape, &diagnostics) {
+                shape.unknown(option, kind: "option", known: options, &diagnostics)
+            }
         }
     }
 
