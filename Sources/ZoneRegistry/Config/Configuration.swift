@@ -44,6 +44,7 @@ struct ServerBlockConfig: Sendable, Equatable {
     /// `bind ADDR...`; empty means every interface (0.0.0.0 and ::), as CoreDNS.
     var bind: [ListenHost] = []
     var registry: RegistryConfig?
+    var tsig: TSIGDirective?
     var whoami = false
     var health: HealthDirective?
     var ready: HTTPListenAddress?
