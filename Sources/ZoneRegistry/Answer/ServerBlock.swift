@@ -3,6 +3,8 @@
 final class ServerBlock {
     let config: ServerBlockConfig
     let registry: Registry?
+    /// Set when the block has `transfer`: AXFR and IXFR go there instead of NOTIMP.
+    var transfers: TransferResponder?
 
     init(config: ServerBlockConfig, registry: Registry?) {
         self.config = config

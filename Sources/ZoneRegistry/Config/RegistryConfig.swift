@@ -57,6 +57,10 @@ struct RegistryConfig: Sendable, Equatable {
     var select: [PeerConfig.Label] = []
     var failOpen = true
     var peers: [PeerConfig] = []
+    /// `names`: the service names (single labels, lowercase) a zone transfer lists
+    /// (SPEC §10); the registry itself answers every name.
+    var serviceNames: [String] = []
+    var soaTimers = SOATimers.standard
     var debug = false
     var metrics = false
     var location: SourceLocation

@@ -49,6 +49,7 @@ struct Rcode: RawRepresentable, Hashable, Sendable {
     static let nxDomain = Rcode(rawValue: 3)
     static let notImp = Rcode(rawValue: 4)
     static let refused = Rcode(rawValue: 5)
+    static let notAuth = Rcode(rawValue: 9)     // RFC 2136 §2.2; RFC 5936 §2.2.1 for a name that is not a zone
     static let yxDomain = Rcode(rawValue: 6)    // RFC 2136 §2.2; RFC 6672 §2.2 for an overlong substitution
     static let badVers = Rcode(rawValue: 16)    // RFC 6891 §9: only expressible with an OPT record
 
