@@ -14,7 +14,7 @@ final class QueryResponder {
     private let blocks: [ServerBlock]
     /// The most this server sends over UDP even when a client offers more (EDNS Flag Day 2020).
     let maxUDPResponseSize: Int
-    private var name = NameBuffer()
+    private(set) var name = NameBuffer()
     private let compression = CompressionTable()
     /// Off only to compare both paths (tests, fuzzing).
     let usesTemplates: Bool
@@ -28,6 +28,8 @@ final class QueryResponder {
     private let templateScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: WireLimit.maxMessage, alignment: 16)
     /// The rest of a zone transfer whose first message `respond` just wrote (TCP only).
     private var pendingStream: ResponseStream?
+    /// TSIG's clock (RFC 8945 §5.2.3); tests set a fixed one.
+    var clock: () -> UInt64 = QueryResponder.wallClock
 
     init(zones: [(zone: DomainName, block: ServerBlock)], maxUDPResponseSize: Int = Int(EDNS.serverPayloadSize),
          usesTemplates: Bool = true) {
@@ -114,14 +116,22 @@ final class QueryResponder {
                         client: ClientAddress, key: QuestionKey?, outcome: inout QueryOutcome) {
         let limit = transport == .udp ? udpLimit(query.edns) : WireLimit.maxMessage
         var writer = MessageWriter(into: response, limit: limit, compression: compression)
-        if query.edns != nil { writer.reserveTail(MessageWriter.optRecordSize) }
+        let zone = longestZone()
+        let tsig = zone.flatMap { blocks[$0].tsig }
+        var authentication = TSIGAuthentication.unsigned
+        if query.tsigStart != nil || tsig != nil {
+            authentication = authenticate(query, bytes, tsig: tsig)
+        }
+        writer.reserveTail((query.edns != nil ? MessageWriter.optRecordSize : 0) + authentication.recordSize)
         guard writer.copyQuestion(from: bytes, end: query.questionEnd, name: name) else { return }
 
         var result: HandlerAnswer
         var plan: RegistryPlan?
-        if let edns = query.edns, edns.version > 0 {
+        if let refusal = authentication.refusal {
+            result = HandlerAnswer(rcode: refusal, authoritative: false)
+        } else if let edns = query.edns, edns.version > 0 {
             result = HandlerAnswer(rcode: .badVers, authoritative: false)    // RFC 6891 §6.1.3
-        } else if let zone = longestZone() {
+        } else if let zone {
             outcome.zoneIndex = zone
             result = handle(query, bytes: bytes, block: blocks[zone], transport: transport, client: client, writer: &writer,
                             plan: &plan, outcome: &outcome)
@@ -134,6 +144,8 @@ final class QueryResponder {
         }
         finish(&writer, header: query.header, questionCount: 1, result, edns: query.edns,
                truncated: result.sectionsOverflowed && transport == .udp, outcome: &outcome)
+        sign(response, authentication, outcome: &outcome)
+        if tsig?.requiresSignature(qtype: query.qtype, name: name) == true { return }
         if let key, let plan, plan.isTemplatable, let zone = outcome.zoneIndex,
            let registryZone = outcome.registryZoneIndex {
             storeTemplate(key, query: bytes, plan: plan, zone: zone, registryZone: registryZone)

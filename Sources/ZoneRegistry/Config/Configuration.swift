@@ -46,6 +46,7 @@ struct ServerBlockConfig: Sendable, Equatable {
     var registry: RegistryConfig?
     /// `transfer` directives (SPEC §10), in the order written.
     var transfers: [TransferConfig] = []
+    var tsig: TSIGDirective?
     var whoami = false
     var health: HealthDirective?
     var ready: HTTPListenAddress?

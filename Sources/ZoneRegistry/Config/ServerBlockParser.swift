@@ -1,7 +1,9 @@
 /// `KEY [KEY...] { directives }` → `ServerBlockConfig` (SPEC §3). Reports every problem it can
 /// find in the block, continuing at the next directive after each one.
 enum ServerBlockParser {
-    static let directives = ["bind", "zoneregistry", "whoami", "health", "ready", "prometheus", "log", "errors", "debug", "transfer"]
+    static let directives = [
+        "bind", "zoneregistry", "whoami", "health", "ready", "prometheus", "log", "errors", "debug", "tsig", "transfer",
+    ]
 
     private static let shape = DirectiveShape(component: nil)
 
@@ -54,6 +56,8 @@ enum ServerBlockParser {
             server.bind = bindAddresses(d, &diagnostics) ?? []
         case "zoneregistry":
             server.registry = RegistryParser.parse(d, keys: keysParsed ? server.keys : nil, &diagnostics)
+        case "tsig":
+            server.tsig = TSIGParser.parse(d, keys: keysParsed ? server.keys : nil, &diagnostics)
         case "whoami":
             server.whoami = shape.bare(d, usage: "whoami", &diagnostics)
         case "health":
