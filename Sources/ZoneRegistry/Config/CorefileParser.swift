@@ -43,7 +43,7 @@ enum CorefileParser {
     }
 
     /// The errno text an operator knows ("No such file or directory"), not Foundation's prose.
-    private static func readFailure(_ error: any Error) -> String {
+    static func readFailure(_ error: any Error) -> String {
         let error = error as NSError
         if let underlying = error.userInfo[NSUnderlyingErrorKey] as? any Error {
             let posix = underlying as NSError

@@ -1,6 +1,7 @@
 /// `peer HOST { options }` → `PeerConfig`.
 enum PeerParser {
     static let options = ["role", "labels", "ipv4", "ipv6", "protocol", "path", "port", "tls_insecure", "tls_ca"]
+        + ProbeOptionParser.options
     static let portRange = 1...65535
 
     private static let shape = DirectiveShape(component: "peer")
@@ -76,7 +77,9 @@ enum PeerParser {
                 }
             }
         default:
-            shape.unknown(option, kind: "option", known: options, &diagnostics)
+            if !ProbeOptionParser.apply(option, to: &peer.probe, shape: shape, &diagnostics) {
+                shape.unknown(option, kind: "option", known: options, &diagnostics)
+            }
         }
     }
 

@@ -8,6 +8,8 @@ final class AddressProbe {
     struct Target {
         var address: ListenHost
         var port: UInt16
+        /// The local address to send from (`probe_source`); nil: the kernel's choice.
+        var source: ListenHost?
         var probeProtocol: ProbeProtocol
         /// The request for http/https; empty for tcp.
         var request: [UInt8]
@@ -32,11 +34,11 @@ final class AddressProbe {
             self?.finish(.timeout(milliseconds: target.timeoutMilliseconds))
         }
         do {
-            stream = try TCPStream(loop: loop, address: target.address, port: target.port) { [weak self] event in
+            stream = try TCPStream(loop: loop, address: target.address, port: target.port, source: target.source) { [weak self] event in
                 self?.handle(event)
             }
         } catch {
-            finish(ProbeVerdict(uvErrorName: error.name, timeoutMilliseconds: target.timeoutMilliseconds))
+            finish(ProbeVerdict(startFailure: error, timeoutMilliseconds: target.timeoutMilliseconds))
         }
     }
 

@@ -92,7 +92,8 @@ final class HealthMonitor {
             let request = peer.probeProtocol == .tcp ? [] : HTTPProbeRequest.bytes(path: peer.path, host: peer.host, version: ZoneRegistryCommand.version)
             let addresses = [peer.ipv4.map { ListenHost.v4($0) }, peer.ipv6.map { ListenHost.v6($0) }].compactMap { $0 }
             targets.append(addresses.map {
-                AddressProbe.Target(address: $0, port: peer.port, probeProtocol: peer.probeProtocol, request: request,
+                AddressProbe.Target(address: $0, port: peer.port, source: peer.probe.source?.address(toward: $0),
+                                    probeProtocol: peer.probeProtocol, request: request,
                                     host: peer.host, tls: context, timeoutMilliseconds: config.timeoutMilliseconds)
             })
         }
@@ -187,8 +188,8 @@ final class HealthMonitor {
             let token = 2 * peer + slot
             let target = addresses[slot]
             if target.probeProtocol == .tcp, let connectProber {
-                if let error = connectProber.start(token: token, address: target.address, port: target.port) {
-                    addressFinished(token: token, verdict: ProbeVerdict(uvErrorName: error.name, timeoutMilliseconds: timeoutMilliseconds))
+                if let error = connectProber.start(token: token, address: target.address, port: target.port, source: target.source) {
+                    addressFinished(token: token, verdict: ProbeVerdict(startFailure: error, timeoutMilliseconds: timeoutMilliseconds))
                 }
             } else {
                 let probe = AddressProbe(loop: loop, target: target) { [unowned self] verdict in

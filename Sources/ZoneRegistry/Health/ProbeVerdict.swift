@@ -68,4 +68,14 @@ extension ProbeVerdict {
             self = .other("socket error \(name)")
         }
     }
+
+    /// The verdict when the socket could not even be opened: a source address that vanished
+    /// since the load (`probe_source` checked then) is named as such, not as the peer's fault.
+    init(startFailure error: LoopError, timeoutMilliseconds: Int) {
+        if error.operation.hasPrefix("bind ") {
+            self = .other("cannot send from probe_source: \(error)")
+        } else {
+            self.init(uvErrorName: error.name, timeoutMilliseconds: timeoutMilliseconds)
+        }
+    }
 }

@@ -1,0 +1,31 @@
+/// How an address of a peer is probed beyond protocol, path and port (SPEC §12): the local
+/// source, and for http/https what counts as healthy and what is sent. Written in a `peer`
+/// block or, as defaults for every peer, in the `zoneregistry` block; nil means "not given
+/// here". `PeerConfig.probe` holds the options in effect, the peer's own over the defaults.
+struct ProbeOptions: Sendable, Equatable {
+    var source: ProbeSource?
+
+    /// Every option not given here taken from `defaults` (a peer's own value wins whole).
+    func over(_ defaults: ProbeOptions) -> ProbeOptions {
+        var merged = self
+        if merged.source == nil { merged.source = defaults.source }
+        return merged
+    }
+}
+
+/// `probe_source ADDR [ADDR]`: the local addresses probes leave from, at most one per family.
+/// An address of a peer is probed from the source of its own family; `RegistryParser` refuses
+/// a peer with an address whose family the source in effect lacks.
+struct ProbeSource: Sendable, Equatable {
+    var ipv4: IPv4Address?
+    var ipv6: IPv6Address?
+    var location: SourceLocation
+
+    /// The source for a probe to `target`: the address of the same family.
+    func address(toward target: ListenHost) -> ListenHost? {
+        switch target {
+        case .v4: ipv4.map { .v4($0) }
+        case .v6: ipv6.map { .v6($0) }
+        }
+    }
+}
