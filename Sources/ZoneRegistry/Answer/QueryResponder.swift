@@ -26,6 +26,8 @@ final class QueryResponder {
     /// Where template variants are written before they are stored: a whole message, so that
     /// nothing is left out for lack of room.
     private let templateScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: WireLimit.maxMessage, alignment: 16)
+    /// The rest of a zone transfer whose first message `respond` just wrote (TCP only).
+    private var pendingStream: ResponseStream?
     /// TSIG's clock (RFC 8945 §5.2.3); tests set a fixed one.
     var clock: () -> UInt64 = QueryResponder.wallClock
 
@@ -38,6 +40,12 @@ final class QueryResponder {
     }
 
     deinit { templateScratch.deallocate() }
+
+    /// The messages that follow the response `respond` wrote last, if it began a zone transfer.
+    func takeStream() -> ResponseStream? {
+        defer { pendingStream = nil }
+        return pendingStream
+    }
 
     func respond(to query: UnsafeRawBufferPointer, into response: UnsafeMutableRawBufferPointer,
                  transport: Transport, client: ClientAddress) -> QueryOutcome {
@@ -125,7 +133,7 @@ final class QueryResponder {
             result = HandlerAnswer(rcode: .badVers, authoritative: false)    // RFC 6891 §6.1.3
         } else if let zone {
             outcome.zoneIndex = zone
-            result = handle(query, block: blocks[zone], transport: transport, client: client, writer: &writer,
+            result = handle(query, bytes: bytes, block: blocks[zone], transport: transport, client: client, writer: &writer,
                             plan: &plan, outcome: &outcome)
         } else {
             result = HandlerAnswer(rcode: .refused, authoritative: false)
@@ -154,11 +162,20 @@ final class QueryResponder {
     }
 
     /// The block's handler chain: `zoneregistry` first, then `whoami`, else REFUSED.
-    private func handle(_ query: ParsedQuery, block: ServerBlock, transport: Transport, client: ClientAddress,
+    private func handle(_ query: ParsedQuery, bytes: UnsafeRawBufferPointer, block: ServerBlock, transport: Transport, client: ClientAddress,
                         writer: inout MessageWriter, plan written: inout RegistryPlan?,
                         outcome: inout QueryOutcome) -> HandlerAnswer {
         if let registry = block.registry, query.qclass == .in || query.qclass == .any,
            let zone = registryZone(of: registry) {
+            if query.qtype == .axfr || query.qtype == .ixfr, let transfers = block.transfers {
+                outcome.registryZoneIndex = zone
+                let request = TransferRequest(query: query, bytes: bytes, registryZone: zone,
+                                              atApex: name.labelCount == registry.zones[zone].name.labelCount,
+                                              transport: transport, client: client)
+                let (result, stream) = transfers.answer(request, into: &writer)
+                if transport == .tcp { pendingStream = stream }
+                return result
+            }
             let plan = RegistryPlan.classify(name, qtype: query.qtype, zone: zone, in: registry)
             if !(plan.fallsThrough && fallsThrough(registry)) {
                 outcome.registryZoneIndex = zone

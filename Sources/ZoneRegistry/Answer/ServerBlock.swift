@@ -3,6 +3,8 @@
 final class ServerBlock {
     let config: ServerBlockConfig
     let registry: Registry?
+    /// Set when the block has `transfer`: AXFR and IXFR go there instead of NOTIMP.
+    var transfers: TransferResponder?
     /// The block's `tsig` keys and requirements, ready for the query path; nil without `tsig`.
     let tsig: BlockTSIG?
 

@@ -61,6 +61,10 @@ struct RegistryConfig: Sendable, Equatable {
     /// Probe options given in the `zoneregistry` block: defaults for every peer.
     var probeDefaults = ProbeOptions()
     var peers: [PeerConfig] = []
+    /// `names`: the service names (single labels, lowercase) a zone transfer lists
+    /// (SPEC §10); the registry itself answers every name.
+    var serviceNames: [String] = []
+    var soaTimers = SOATimers.standard
     var debug = false
     var metrics = false
     var location: SourceLocation

@@ -2,7 +2,7 @@
 enum RegistryParser {
     static let options = [
         "interval", "timeout", "ttl", "fallthrough", "mode", "ns", "rise", "fall", "select", "fail_open",
-        "debug", "metrics", "peer",
+        "debug", "metrics", "peer", "names", "soa",
     ] + ProbeOptionParser.options
     static let intervalRange = 100...300_000
     static let timeoutRange = 10...30_000
@@ -41,6 +41,7 @@ enum RegistryParser {
             registry.peers[index].probe = registry.peers[index].probe.over(registry.probeDefaults)
             ProbeOptionParser.checkSourceFamilies(registry.peers[index], own: own, &diagnostics)
         }
+        ServiceNamesParser.checkAgainstNames(registry, &diagnostics)
         if diagnostics.errors.count == errorsBefore, registry.peers.isEmpty {
             diagnostics.error(d.name.location, shape.message("no peers; expected at least one \"peer HOST { ... }\""))
         }
@@ -122,6 +123,10 @@ enum RegistryParser {
             registry.debug = shape.bare(option, usage: "debug", &diagnostics)
         case "metrics":
             registry.metrics = shape.bare(option, usage: "metrics", &diagnostics)
+        case "names":
+            if let names = ServiceNamesParser.names(option, &diagnostics) { registry.serviceNames = names }
+        case "soa":
+            if let timers = ServiceNamesParser.soaTimers(option, &diagnostics) { registry.soaTimers = timers }
         default:
             if !ProbeOptionParser.apply(option, to: &registry.probeDefaults, shape: shape, &diagnostics) {
                 shape.unknown(option, kind: "option", known: options, &diagnostics)

@@ -2,7 +2,7 @@
 /// find in the block, continuing at the next directive after each one.
 enum ServerBlockParser {
     static let directives = [
-        "bind", "zoneregistry", "whoami", "health", "ready", "prometheus", "log", "errors", "debug", "tsig",
+        "bind", "zoneregistry", "whoami", "health", "ready", "prometheus", "log", "errors", "debug", "tsig", "transfer",
     ]
 
     private static let shape = DirectiveShape(component: nil)
@@ -14,9 +14,15 @@ enum ServerBlockParser {
         var server = ServerBlockConfig(keys: keys ?? [], location: d.name.location)
         guard let block = shape.requiredBlock(d, &diagnostics) else { return nil }
         var seen = SeenKeywords()
-        for directive in block.directives where seen.isFirst(directive, shape, &diagnostics) {
-            apply(directive, to: &server, keysParsed: keys != nil, &diagnostics)
+        for directive in block.directives {
+            if directive.keyword == "transfer" {
+                // Repeatable, as CoreDNS's: one per set of zones with its own addresses.
+                if let transfer = TransferParser.parse(directive, keys: keys, &diagnostics) { server.transfers.append(transfer) }
+            } else if seen.isFirst(directive, shape, &diagnostics) {
+                apply(directive, to: &server, keysParsed: keys != nil, &diagnostics)
+            }
         }
+        TransferParser.check(server.transfers, registry: server.registry, &diagnostics)
         return diagnostics.errors.count == errorsBefore ? server : nil
     }
 

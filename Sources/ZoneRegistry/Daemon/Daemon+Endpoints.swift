@@ -59,6 +59,7 @@ extension Daemon {
         peerGauges.render(monitors: monitors, into: &text)
         probeMetrics.render(into: &text)
         metrics.render(into: &text)
+        transfers.render(into: &text)
         text.family("coredns_build_info", .gauge, help: "A metric with a constant '1' value labeled by version.")
         text.sample("coredns_build_info", [("version", ZoneRegistryCommand.version)], 1 as UInt64)
         ProcessGauges(openDescriptors: loop.openDescriptorCount, residentBytes: loop.residentMemoryBytes,

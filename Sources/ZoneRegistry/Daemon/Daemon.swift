@@ -26,6 +26,8 @@ final class Daemon {
     let probeMetrics = ProbeMetrics()
     let peerGauges = PeerGauges()
     let limiter = ProbeLimiter()
+    /// Zone transfers and NOTIFY (SPEC §10); journals survive reloads.
+    private(set) lazy var transfers = TransferService(loop: loop)
     /// The previous /metrics body's size: the next is reserved at about that, sparing the
     /// buffer's doublings (and their copies) while the loop renders.
     var lastMetricsSize = 0
@@ -92,6 +94,7 @@ final class Daemon {
         }
         commit(listeners)
         commit(endpoints)
+        transfers.attach(nextBlocks)
         monitors.forEach { $0.stop() }
         monitors = nextMonitors
         monitors.forEach { $0.start() }
@@ -176,6 +179,7 @@ final class Daemon {
         logger.info("shutting down")
         lameduckTimer?.close()
         monitors.forEach { $0.stop() }
+        transfers.stop()
         udpListeners.values.forEach { $0.close() }
         tcpListeners.values.forEach { $0.close() }
         httpServers.values.forEach { $0.close() }

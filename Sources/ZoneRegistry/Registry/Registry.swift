@@ -6,7 +6,12 @@
 /// cached selection and advances the per-zone rotation.
 final class Registry {
     let config: RegistryConfig
-    private(set) var serial: UInt32
+    private(set) var serial: UInt32 {
+        didSet { onSerialChange?() }
+    }
+    /// Told of every serial change (zone transfers journal it and send NOTIFY, SPEC §10). It
+    /// may run before the selection is recomputed, so it only schedules its work.
+    var onSerialChange: (() -> Void)?
 
     /// Prepared names, indexed like `config.zones`, `config.peers`, `config.nameServers`.
     let zones: [RegistryZone]
