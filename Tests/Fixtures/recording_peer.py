@@ -10,7 +10,7 @@ over TLS), then read until the prober's side ends. One JSON line per connection 
    "end": "clean" | "reset" | "timeout", "close_notify": true | false | null, "seconds": 0.01}
 "clean": recv returned 0 (the prober sent FIN); "reset": ECONNRESET (RST). Prints "ready"
 once listening and nothing else."""
-import argparse, ipaddress, json, socket, ssl, sys, threading, time
+import argparse, errno, ipaddress, json, socket, ssl, sys, threading, time
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--address", required=True)
@@ -95,25 +95,27 @@ def serve(raw, source):
     conn = raw
     try:
         if context:
-            conn = context.wrap_socket(raw, server_side=True)
+            conn = context.wrap_socket(raw, server_side=True)  # takes over raw's descriptor
         entry["request"], entry["headers"] = read_head(conn)
         if entry["request"]:
             respond(conn)
         if context:
             try:
-                conn.unwrap()  # close_notify, then the prober's close_notify
+                conn = conn.unwrap()  # close_notify, then the prober's close_notify
                 entry["close_notify"] = True
             except (ssl.SSLError, OSError):
                 entry["close_notify"] = False
-        raw.shutdown(socket.SHUT_WR)
-        entry["end"] = ending(raw)
+        conn.shutdown(socket.SHUT_WR)
+        entry["end"] = ending(conn)
     except (ConnectionResetError, BrokenPipeError):
         entry["end"] = "reset"
     except (ssl.SSLError, OSError) as error:
-        entry["end"] = f"error {error.__class__.__name__}"
+        # shutdown() on a connection the prober already reset fails with ENOTCONN.
+        reset = isinstance(error, OSError) and error.errno in (errno.ECONNRESET, errno.ENOTCONN, errno.EPIPE)
+        entry["end"] = "reset" if reset else f"error {error.__class__.__name__}"
     entry["seconds"] = round(time.monotonic() - started, 3)
     write(entry)
-    raw.close()
+    conn.close()
 
 
 family = socket.AF_INET6 if ":" in args.address else socket.AF_INET

@@ -151,6 +151,13 @@ http_statuses = {
     "http2-preface": b"\x03PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
     "long-reason": b"\xffHTTP/1.1 200 " + b"r" * 600,
     "cut": b"\x00HTTP/1.1 20",
+    # An odd chunk size (even first byte) probes with expect_body "ready", an even one with 200-299.
+    "body-ready-length": b"\x00HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nready\n",
+    "body-chunked-split": b"\x02HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nrea\r\n2;x=y\r\ndy\r\n0\r\n\r\n",
+    "body-starting-close": b"\x04HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nstarting",
+    "body-bad-chunk": b"\x00HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    "range-204-headers": b"\x01HTTP/1.1 204 No Content\r\nServer: x\r\n\r\n",
+    "headers-long": b"\x01HTTP/1.1 200 OK\r\n" + b"X-A: b\r\n" * 100,
 }
 
 for target, seeds in [("dns", dns), ("corefile", corefiles), ("http-request", http_requests), ("http-status", http_statuses)]:

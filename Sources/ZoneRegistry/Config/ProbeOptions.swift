@@ -29,3 +29,18 @@ struct ProbeSource: Sendable, Equatable {
         }
     }
 }
+
+/// `expect STATUS...`: the HTTP status codes that pass, as codes and ranges (`200-299 301`),
+/// each within 100–599 (RFC 9110 §15). Written back the same way in a failing verdict.
+struct ExpectedStatus: Sendable, Equatable, CustomStringConvertible {
+    var ranges: [ClosedRange<Int>]
+
+    /// SPEC §5: status 200 passes, anything else fails.
+    static let ok = ExpectedStatus(ranges: [200...200])
+
+    func contains(_ code: Int) -> Bool { ranges.contains { $0.contains(code) } }
+
+    var description: String {
+        ranges.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: " ")
+    }
+}

@@ -29,15 +29,28 @@ final class HTTPRequestFuzzer: FuzzChecker {
     }
 }
 
-/// A peer's response through `HTTPStatusReader`, in the chunks the input chooses. Whatever the
-/// split, the verdict is the one the whole input gives, it comes within the line bound, and
-/// `.pass` means the bytes really began with an HTTP/1.x 200 status line.
+/// A peer's response through `HTTPStatusReader`, in the chunks the input chooses; an even
+/// chunk size probes with `expect 200-299`, an odd one with `expect_body ready` (so status
+/// line, headers, framing and body search are all reached). Whatever the split, the verdict
+/// is the one the whole input gives, it comes within the bounds, and `.pass` means the bytes
+/// really began with an HTTP/1.x 2xx status line.
 final class HTTPStatusFuzzer: FuzzChecker {
     private static let limit = 512
+    private static let headerLimit = 512
+    private static let bodyLimit = 256
+
+    private static func reader(bodyMode: Bool) -> HTTPStatusReader {
+        let expectation = bodyMode
+            ? HTTPStatusReader.Expectation(bodyText: "ready")
+            : HTTPStatusReader.Expectation(statuses: ExpectedStatus(ranges: [200...299]))
+        return HTTPStatusReader(limit: limit, headerLimit: headerLimit, bodyLimit: bodyLimit, expectation: expectation)
+    }
 
     func check(_ input: UnsafeRawBufferPointer) throws(FuzzViolation) {
         let split = FuzzChunks(input)
-        var chunked = HTTPStatusReader(limit: Self.limit)
+        let bodyMode = split.chunkSize % 2 == 1
+        let bound = Self.limit + Self.headerLimit + (bodyMode ? 2 * Self.bodyLimit : 0)
+        var chunked = Self.reader(bodyMode: bodyMode)
         var verdict: ProbeVerdict?
         var fed = 0
         for chunk in split.chunks {
@@ -46,9 +59,9 @@ final class HTTPStatusFuzzer: FuzzChecker {
                 verdict = decided
                 break
             }
-            guard fed < Self.limit else { throw FuzzViolation("no verdict after \(fed) bytes, limit \(Self.limit)") }
+            guard fed <= bound else { throw FuzzViolation("no verdict after \(fed) bytes, bound \(bound)") }
         }
-        var whole = HTTPStatusReader(limit: Self.limit)
+        var whole = Self.reader(bodyMode: bodyMode)
         let wholeVerdict: ProbeVerdict
         switch whole.feed(split.payload) {
         case .verdict(let decided): wholeVerdict = decided
@@ -60,9 +73,9 @@ final class HTTPStatusFuzzer: FuzzChecker {
         }
         if chunkedVerdict == .pass {
             let head = Array(split.payload.prefix(13))
-            guard head.count >= 12,
-                  head.starts(with: Array("HTTP/1.".utf8)), Array(head[8..<12]) == Array(" 200".utf8) else {
-                throw FuzzViolation("pass without an HTTP/1.x 200 status line")
+            guard head.count >= 12, head.starts(with: Array("HTTP/1.".utf8)), head[8] == UInt8(ascii: " "),
+                  head[9] == UInt8(ascii: "2"), !bodyMode || Array(head[9..<12]) == Array("200".utf8) else {
+                throw FuzzViolation("pass without an HTTP/1.x \(bodyMode ? "200" : "2xx") status line")
             }
         }
     }

@@ -1,5 +1,6 @@
-/// The request an `http`/`https` probe sends (SPEC §5). `Connection: close` lets the peer end
-/// the exchange, so a probe never reads more than the status line it needs.
+/// The request an `http`/`https` probe sends (SPEC §5). `Connection: close` asks the peer to
+/// close first after its response (RFC 9112 §9.6), so the probe's own close follows the
+/// peer's and leaves no TIME_WAIT socket on the registry (SPEC §12).
 enum HTTPProbeRequest {
     /// `GET PATH HTTP/1.1` with `Host` = the peer host without the trailing dot (RFC 9110
     /// §7.2 takes a host name, not an absolute DNS name). The path is sent as configured, so

@@ -34,6 +34,11 @@ final class HealthMonitor {
     private var rounds: [RoundTally]
     private var roundStarted: [UInt64]
     private var addressProbes: [AddressProbe?]
+    /// Probes past their verdict whose socket is still closing politely (`AddressProbe`).
+    private var closingProbes: [ObjectIdentifier: AddressProbe] = [:]
+    /// Per peer: sockets still closing. The peer keeps its limiter slot until they are gone,
+    /// so the bound on probes in flight is also a bound on probe sockets.
+    private var closingCount: [Int]
     private var connectProber: ConnectProber?
     private var cursor: ProbeCursor
     private let ticker: LoopTimer
@@ -96,6 +101,7 @@ final class HealthMonitor {
         rounds = Array(repeating: RoundTally(), count: config.peers.count)
         roundStarted = Array(repeating: 0, count: config.peers.count)
         addressProbes = Array(repeating: nil, count: 2 * config.peers.count)
+        closingCount = Array(repeating: 0, count: config.peers.count)
         cursor = ProbeCursor(schedule: ProbeSchedule(peerCount: config.peers.count, intervalMilliseconds: config.intervalMilliseconds,
                                                      spreadMilliseconds: 1_000))
         ticker = LoopTimer(loop: loop)
@@ -137,8 +143,15 @@ final class HealthMonitor {
             addressProbes[token]?.cancel()
             addressProbes[token] = nil
         }
-        for peer in rounds.indices where rounds[peer].isOpen {
+        let closing = closingProbes.values
+        closingProbes = [:]
+        for probe in closing {
+            probe.onClosed = nil
+            probe.cancel()
+        }
+        for peer in rounds.indices where rounds[peer].isOpen || closingCount[peer] > 0 {
             rounds[peer].abandon()
+            closingCount[peer] = 0
             limiter.finished(ids[peer])
         }
     }
@@ -193,16 +206,32 @@ final class HealthMonitor {
 
     private func addressFinished(token: Int, verdict: ProbeVerdict) {
         let peer = token >> 1
-        addressProbes[token] = nil
+        keepWhileClosing(token)
         guard let roundVerdict = rounds[peer].record(verdict, slot: token & 1) else { return }
         // Decided (a pass, or every address failed): the other address must not stay in flight.
         for slot in targets[peer].indices where slot != token & 1 {
             connectProber?.cancel(token: 2 * peer + slot)
-            addressProbes[2 * peer + slot]?.cancel()
-            addressProbes[2 * peer + slot] = nil
+            addressProbes[2 * peer + slot]?.abandon()
+            keepWhileClosing(2 * peer + slot)
         }
-        limiter.finished(ids[peer])
+        if closingCount[peer] == 0 { limiter.finished(ids[peer]) }
         record(roundVerdict, peer: peer)
+    }
+
+    /// Takes `token`'s probe off the in-flight list, holding it until its socket has closed
+    /// when it is still closing politely.
+    private func keepWhileClosing(_ token: Int) {
+        defer { addressProbes[token] = nil }
+        guard let probe = addressProbes[token], probe.isClosing else { return }
+        let id = ObjectIdentifier(probe)
+        let peer = token >> 1
+        closingProbes[id] = probe
+        closingCount[peer] += 1
+        probe.onClosed = { [unowned self] in
+            self.closingProbes[id] = nil
+            self.closingCount[peer] -= 1
+            if self.closingCount[peer] == 0, !self.rounds[peer].isOpen { self.limiter.finished(self.ids[peer]) }
+        }
     }
 
     private func verdict(_ result: ConnectProber.Result) -> ProbeVerdict {
