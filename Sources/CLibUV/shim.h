@@ -90,6 +90,7 @@ static inline void zr_sockaddr_copy(struct sockaddr_storage *storage, const stru
 static inline uv_handle_t *zr_poll_handle(uv_poll_t *h) { return (uv_handle_t *)h; }
 static inline uv_handle_t *zr_tcp_handle(uv_tcp_t *h) { return (uv_handle_t *)h; }
 static inline uv_handle_t *zr_timer_handle(uv_timer_t *h) { return (uv_handle_t *)h; }
+static inline uv_handle_t *zr_udp_handle(uv_udp_t *h) { return (uv_handle_t *)h; }
 static inline uv_handle_t *zr_signal_handle(uv_signal_t *h) { return (uv_handle_t *)h; }
 static inline uv_handle_t *zr_stream_handle(uv_stream_t *h) { return (uv_handle_t *)h; }
 static inline uv_stream_t *zr_tcp_stream(uv_tcp_t *h) { return (uv_stream_t *)h; }

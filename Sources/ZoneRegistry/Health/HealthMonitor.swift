@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 
 /// Probes every peer of one registry on its schedule and turns verdicts into health:
@@ -28,6 +29,8 @@ final class HealthMonitor {
     private let debug: Bool
     private let timeoutMilliseconds: Int
     private var states: [HealthState]
+    /// Last verdicts and changes, for `/status`.
+    private(set) var records: [ProbeRecord]
     private let ids: [Int]
     private let targets: [[AddressProbe.Target]]
     private let durationSlots: [Int]
@@ -58,9 +61,14 @@ final class HealthMonitor {
         let config = registry.config
         zoneLabel = config.zones.first?.description ?? "."
         var kept: [DomainName: HealthState] = [:]
+        var keptRecords: [DomainName: ProbeRecord] = [:]
         if let previous {
-            for (index, peer) in previous.registry.config.peers.enumerated() { kept[peer.host] = previous.states[index] }
+            for (index, peer) in previous.registry.config.peers.enumerated() {
+                kept[peer.host] = previous.states[index]
+                keptRecords[peer.host] = previous.records[index]
+            }
         }
+        records = config.peers.map { keptRecords[$0.host] ?? ProbeRecord() }
         states = config.peers.map { peer in
             let state = kept[peer.host]
             // A changed rise/fall starts counting afresh but keeps the verdict already reached.
@@ -95,6 +103,9 @@ final class HealthMonitor {
     var firstRoundDone: Bool { states.allSatisfy { $0.health != .unknown } }
 
     func health(ofPeerAt index: Int) -> PeerHealth { states[index].health }
+
+    /// Rise/fall progress of one peer, for `/status`.
+    func state(ofPeerAt index: Int) -> HealthState { states[index] }
 
     /// Starts the rounds: the first is spread over at most one second from now so a fresh
     /// daemon knows its peers quickly; later rounds repeat every `interval` from there,
@@ -218,9 +229,13 @@ final class HealthMonitor {
     }
 
     private func record(_ verdict: ProbeVerdict, peer index: Int) {
-        metrics.observeProbe(slot: durationSlots[index], seconds: Double(loop.nowMilliseconds - roundStarted[index]) / 1000)
+        let milliseconds = Int(loop.nowMilliseconds - roundStarted[index])
+        metrics.observeProbe(slot: durationSlots[index], seconds: Double(milliseconds) / 1000)
+        let now = Date()
+        records[index].observe(verdict, milliseconds: milliseconds, at: now)
         if debug { logger.debug("peer \(registry.config.peers[index].host) probe: \(verdict)") }
         guard let transition = states[index].record(verdict) else { return }
+        records[index].changed(to: transition.to, cause: transition.cause, at: now)
         let peer = registry.config.peers[index]
         registry.setHealth(transition.to, ofPeerAt: index)
         metrics.countTransition(zone: zoneLabel, peer: peer.host.description, to: transition.to)

@@ -57,7 +57,8 @@ final class NotifySender {
             exchanges[destination]?.timer.close()
             let id = UInt16.random(in: 0...UInt16.max)
             let source = sources.first { $0.isIPv6 == host.isIPv6 && !$0.isWildcard }
-            let exchange = Exchange(transfer: transfer, message: message(for: transfer, id: id), id: id, serial: serial,
+            let exchange = Exchange(transfer: transfer, message: message(for: transfer, id: id, key: transfer.notifyKey(for: host)),
+                                    id: id, serial: serial,
                                     source: source, timer: LoopTimer(loop: loop))
             exchanges[destination] = exchange
             send(exchange, to: destination)
@@ -132,7 +133,7 @@ final class NotifySender {
 
     /// RFC 1996 §3.7: opcode NOTIFY, AA, the zone's SOA as the question, and the new SOA in
     /// the answer section as a hint.
-    private func message(for transfer: ZoneTransfer, id: UInt16) -> [UInt8] {
+    private func message(for transfer: ZoneTransfer, id: UInt16, key: TSIGKey?) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: WireLimit.classicUDPPayload)
         let length = bytes.withUnsafeMutableBytes { buffer in
             var writer = MessageWriter(into: buffer, limit: buffer.count, compression: compression)
@@ -143,7 +144,11 @@ final class NotifySender {
             let flags = UInt16(Opcode.notify.rawValue) << HeaderFlag.opcodeShift | HeaderFlag.aa
             return writer.finish(id: id, flags: flags, questionCount: 1)
         }
-        return Array(bytes[..<length])
+        var message = Array(bytes[..<length])
+        // RFC 8945 §5.1: signed as a request; the answer's signature is not checked (an
+        // acknowledgement only stops the retries, it changes nothing we serve).
+        if let key { _ = TSIGSigner.sign(&message, key: key, mode: .request, time: QueryResponder.wallClock()) }
+        return message
     }
 }
 
