@@ -160,7 +160,39 @@ http_statuses = {
     "headers-long": b"\x01HTTP/1.1 200 OK\r\n" + b"X-A: b\r\n" * 100,
 }
 
-for target, seeds in [("dns", dns), ("corefile", corefiles), ("http-request", http_requests), ("http-status", http_statuses)]:
+TOKEN = b"fuzz-token-0123456789abcdef"  # ControlRequestFuzzer.token
+
+def control(method, target, body=None, token=TOKEN, extra=b""):
+    head = method + b" " + target + b" HTTP/1.1\r\nHost: c\r\n" + extra
+    if token is not None:
+        head += b"Authorization: Bearer " + token + b"\r\n"
+    if body is not None:
+        head += b"Content-Length: " + str(len(body)).encode() + b"\r\n"
+    return head + b"\r\n" + (body or b"")
+
+control_requests = {  # whole requests, no chunk byte: the reader is fed at once
+    "status": control(b"GET", b"/status", token=None),
+    "page": control(b"GET", b"/", token=None),
+    "explain-aaaa": control(b"GET", b"/explain?name=app.f.test&type=AAAA", token=None),
+    "explain-bad-name": control(b"GET", b"/explain?name=a..b", token=None),
+    "explain-peer": control(b"GET", b"/explain?name=x.prod1.f.test", token=None),
+    "drain-for": control(b"PUT", b"/overrides/prod1", b'{"state":"drain","for":"3s","reason":"fuzz"}'),
+    "up-full-host": control(b"PUT", b"/overrides/prod2.f.test.", b'{"state":"up"}'),
+    "select-dev": control(b"PUT", b"/overrides?select=cluster-env%3Ddev", b'{"state":"drain"}'),
+    "auto": control(b"PUT", b"/overrides/dev1", b'{"state":"auto"}'),
+    "delete": control(b"DELETE", b"/overrides/prod1"),
+    "no-token": control(b"PUT", b"/overrides/prod1", b'{"state":"drain"}', token=None),
+    "wrong-token": control(b"PUT", b"/overrides/prod1", b'{"state":"drain"}', token=TOKEN[:-1] + b"X"),
+    "bad-json": control(b"PUT", b"/overrides/prod1", b'{"state":"drain"'),
+    "nested-json": control(b"PUT", b"/overrides/prod1", b"[" * 600 + b"]" * 600),
+    "absurd-duration": control(b"PUT", b"/overrides/prod1", b'{"state":"drain","for":"99999h"}'),
+    "unknown-peer": control(b"PUT", b"/overrides/web1.other.test", b'{"state":"drain"}'),
+    "post": control(b"POST", b"/overrides/prod1", b"{}"),
+    "list": control(b"GET", b"/overrides", token=None),
+}
+
+for target, seeds in [("dns", dns), ("corefile", corefiles), ("http-request", http_requests), ("http-status", http_statuses),
+                      ("control-request", control_requests)]:
     directory = os.path.join(ROOT, target)
     shutil.rmtree(directory, ignore_errors=True)
     os.makedirs(directory)
