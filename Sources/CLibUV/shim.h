@@ -15,6 +15,9 @@
 #include <openssl/ssl.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
+#include <openssl/evp.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
 
 /* Prefixed helpers so Swift never spells C macros, casts between sockaddr kinds or unions. */
 
@@ -87,6 +90,7 @@ static inline void zr_sockaddr_copy(struct sockaddr_storage *storage, const stru
 static inline uv_handle_t *zr_poll_handle(uv_poll_t *h) { return (uv_handle_t *)h; }
 static inline uv_handle_t *zr_tcp_handle(uv_tcp_t *h) { return (uv_handle_t *)h; }
 static inline uv_handle_t *zr_timer_handle(uv_timer_t *h) { return (uv_handle_t *)h; }
+static inline uv_handle_t *zr_udp_handle(uv_udp_t *h) { return (uv_handle_t *)h; }
 static inline uv_handle_t *zr_signal_handle(uv_signal_t *h) { return (uv_handle_t *)h; }
 static inline uv_handle_t *zr_stream_handle(uv_stream_t *h) { return (uv_handle_t *)h; }
 static inline uv_stream_t *zr_tcp_stream(uv_tcp_t *h) { return (uv_stream_t *)h; }
@@ -143,6 +147,28 @@ static inline int zr_bind(int fd, const struct sockaddr *address) {
 }
 
 static inline int zr_close(int fd) { return close(fd) == 0 ? 0 : -errno; }
+
+/* Whether a TCP socket can be bound to `address` (port 0 in it): 0, or -errno such as
+   -EADDRNOTAVAIL for an address this machine does not have. */
+static inline int zr_tcp_bind_check(const struct sockaddr *address) {
+    int fd = socket(address->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -errno;
+    int rc = zr_bind(fd, address);
+    close(fd);
+    return rc;
+}
+
+#ifndef IP_BIND_ADDRESS_NO_PORT
+#define IP_BIND_ADDRESS_NO_PORT 24
+#endif
+
+/* Linux 4.2+: a socket bound to a source address with port 0 takes its port at connect(),
+   unique per destination, instead of reserving one ephemeral port for all destinations at
+   bind(). Best effort: an older kernel only narrows the port range. */
+static inline void zr_bind_address_no_port(int fd) {
+    int on = 1;
+    (void)setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &on, sizeof on);
+}
 
 /* Points receive slot i at `slots + i * stride`, `capacity` bytes each. */
 static inline void zr_udp_io_init(zr_udp_io *io, int fd, char *slots, size_t stride, size_t capacity) {
@@ -241,6 +267,48 @@ static inline int zr_SSL_set_tlsext_host_name(SSL *ssl, const char *name) {
 
 static inline int zr_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version) {
     return (int)SSL_CTX_set_min_proto_version(ctx, version);
+}
+
+
+/* HMAC (RFC 2104) fed in pieces: a TSIG digest (RFC 8945 §4.3) covers a prior MAC, the message
+   and the TSIG variables, which are never contiguous. `digest` is OpenSSL's name ("SHA256").
+   NULL on failure; the context is freed by zr_hmac_finish or zr_hmac_free. */
+static inline EVP_MAC_CTX *zr_hmac_begin(const char *digest, const uint8_t *key, size_t key_length) {
+    static const uint8_t empty_key = 0;
+    EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    if (mac == NULL) return NULL;
+    EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(mac);
+    EVP_MAC_free(mac);
+    if (ctx == NULL) return NULL;
+    OSSL_PARAM params[2];
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)digest, 0);
+    params[1] = OSSL_PARAM_construct_end();
+    /* A NULL key would mean "keep the previous key" to EVP_MAC_init. */
+    if (EVP_MAC_init(ctx, key_length ? key : &empty_key, key_length, params) != 1) {
+        EVP_MAC_CTX_free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+static inline int zr_hmac_update(EVP_MAC_CTX *ctx, const void *data, size_t length) {
+    if (length == 0) return 0;
+    return EVP_MAC_update(ctx, (const unsigned char *)data, length) == 1 ? 0 : -1;
+}
+
+/* Writes the MAC into out (capacity bytes), frees ctx; returns the MAC's length or -1. */
+static inline int zr_hmac_finish(EVP_MAC_CTX *ctx, uint8_t *out, size_t capacity) {
+    size_t length = 0;
+    int ok = EVP_MAC_final(ctx, out, &length, capacity);
+    EVP_MAC_CTX_free(ctx);
+    return ok == 1 ? (int)length : -1;
+}
+
+static inline void zr_hmac_free(EVP_MAC_CTX *ctx) { EVP_MAC_CTX_free(ctx); }
+
+/* 1 when the length bytes at a and b are equal, in time independent of where they differ. */
+static inline int zr_constant_time_equal(const void *a, const void *b, size_t length) {
+    return CRYPTO_memcmp(a, b, length) == 0;
 }
 
 #endif

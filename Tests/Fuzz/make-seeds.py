@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the seed corpora of the libFuzzer targets (Tests/Fuzz/corpus/<target>/). The seeds
 are committed; rerun this only to change them. Names say what each seed is."""
-import os, struct, shutil
+import base64, hashlib, hmac, os, struct, shutil
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 
@@ -22,10 +22,33 @@ def query(qname, qtype=1, qclass=1, id=0x1234, flags=0x0100, edns=None):
     ar = 1 if edns is not None else 0
     return header(id, flags, 1, 0, 0, ar) + name(qname) + struct.pack(">HH", qtype, qclass) + (edns or b"")
 
+def tsig(message, keyname="k.fuzz.test", secret="ZnV6ei1rZXk=", time=1700000000, fudge=300, mac_size=None,
+         digest=hashlib.sha256, algorithm="hmac-sha256"):
+    """`message` signed per RFC 8945 §4.3 with Python's own hmac (not the daemon's code)."""
+    variables = name(keyname) + struct.pack(">HI", 255, 0) + name(algorithm) + struct.pack(">HIH", time >> 32, time & 0xffffffff, fudge) + struct.pack(">HH", 0, 0)
+    mac = hmac.new(base64.b64decode(secret), message + variables, digest).digest()
+    mac = mac[:mac_size] if mac_size is not None else mac
+    rdata = name(algorithm) + struct.pack(">HIHH", time >> 32, time & 0xffffffff, fudge, len(mac)) + mac + message[:2] + struct.pack(">HH", 0, 0)
+    signed = bytearray(message + name(keyname) + struct.pack(">HHIH", 250, 255, 0, len(rdata)) + rdata)
+    signed[10:12] = struct.pack(">H", struct.unpack(">H", message[10:12])[0] + 1)
+    return bytes(signed)
+
 A, NS, CNAME, SOA, MX, TXT, AAAA, SRV, ANY = 1, 2, 5, 6, 15, 16, 28, 33, 255
 peer1 = "peer-1-" + "h" * 20 + ".d.fuzz.test"
 long_c = "a" * 60 + "." + "b" * 60 + ".svc.c.fuzz.test"
 dns = {
+    "tsig-signed-a": tsig(query("www.d.fuzz.test")),
+    "tsig-signed-txt-edns": tsig(query("www.d.fuzz.test", 16, edns=opt())),
+    "tsig-unsigned-txt-required": query("www.d.fuzz.test", 16),
+    "tsig-sha512": tsig(query("www.d.fuzz.test"), digest=hashlib.sha512, algorithm="hmac-sha512"),
+    "tsig-truncated-mac-16": tsig(query("www.d.fuzz.test"), mac_size=16),
+    "tsig-truncated-mac-9": tsig(query("www.d.fuzz.test"), mac_size=9),
+    "tsig-bad-secret": tsig(query("www.d.fuzz.test"), secret="b3RoZXI="),
+    "tsig-bad-time": tsig(query("www.d.fuzz.test"), time=1600000000),
+    "tsig-unknown-key": tsig(query("www.d.fuzz.test"), keyname="nobody.fuzz.test"),
+    "tsig-not-last": tsig(query("www.d.fuzz.test"))[:10] + b"\x00\x02" + tsig(query("www.d.fuzz.test"))[12:] + opt(),
+    "tsig-twice": (lambda m: m[:10] + b"\x00\x02" + m[12:] + m[len(query("www.d.fuzz.test")):])(tsig(query("www.d.fuzz.test"))),
+    "tsig-other-zone": tsig(query("x.a.fuzz.test")),
     "delegate-a": query("www.d.fuzz.test"),
     "delegate-a-edns-4096-do": query("www.d.fuzz.test", edns=opt(4096, do=True)),
     "delegate-all-down": query("www.d.fuzz.test", id=0xffff),
@@ -128,6 +151,13 @@ http_statuses = {
     "http2-preface": b"\x03PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
     "long-reason": b"\xffHTTP/1.1 200 " + b"r" * 600,
     "cut": b"\x00HTTP/1.1 20",
+    # An odd chunk size (even first byte) probes with expect_body "ready", an even one with 200-299.
+    "body-ready-length": b"\x00HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nready\n",
+    "body-chunked-split": b"\x02HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nrea\r\n2;x=y\r\ndy\r\n0\r\n\r\n",
+    "body-starting-close": b"\x04HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nstarting",
+    "body-bad-chunk": b"\x00HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    "range-204-headers": b"\x01HTTP/1.1 204 No Content\r\nServer: x\r\n\r\n",
+    "headers-long": b"\x01HTTP/1.1 200 OK\r\n" + b"X-A: b\r\n" * 100,
 }
 
 for target, seeds in [("dns", dns), ("corefile", corefiles), ("http-request", http_requests), ("http-status", http_statuses)]:

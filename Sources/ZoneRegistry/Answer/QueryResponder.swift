@@ -14,7 +14,7 @@ final class QueryResponder {
     private let blocks: [ServerBlock]
     /// The most this server sends over UDP even when a client offers more (EDNS Flag Day 2020).
     let maxUDPResponseSize: Int
-    private var name = NameBuffer()
+    private(set) var name = NameBuffer()
     private let compression = CompressionTable()
     /// Off only to compare both paths (tests, fuzzing).
     let usesTemplates: Bool
@@ -26,6 +26,10 @@ final class QueryResponder {
     /// Where template variants are written before they are stored: a whole message, so that
     /// nothing is left out for lack of room.
     private let templateScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: WireLimit.maxMessage, alignment: 16)
+    /// The rest of a zone transfer whose first message `respond` just wrote (TCP only).
+    var pendingStream: TransferStream?
+    /// TSIG's clock (RFC 8945 §5.2.3); tests set a fixed one.
+    var clock: () -> UInt64 = QueryResponder.wallClock
 
     init(zones: [(zone: DomainName, block: ServerBlock)], maxUDPResponseSize: Int = Int(EDNS.serverPayloadSize),
          usesTemplates: Bool = true) {
@@ -36,6 +40,12 @@ final class QueryResponder {
     }
 
     deinit { templateScratch.deallocate() }
+
+    /// The messages that follow the response `respond` wrote last, if it began a zone transfer.
+    func takeStream() -> ResponseStream? {
+        defer { pendingStream = nil }
+        return pendingStream
+    }
 
     func respond(to query: UnsafeRawBufferPointer, into response: UnsafeMutableRawBufferPointer,
                  transport: Transport, client: ClientAddress) -> QueryOutcome {
@@ -106,17 +116,31 @@ final class QueryResponder {
                         client: ClientAddress, key: QuestionKey?, outcome: inout QueryOutcome) {
         let limit = transport == .udp ? udpLimit(query.edns) : WireLimit.maxMessage
         var writer = MessageWriter(into: response, limit: limit, compression: compression)
-        if query.edns != nil { writer.reserveTail(MessageWriter.optRecordSize) }
+        let zone = longestZone()
+        let tsig = zone.flatMap { blocks[$0].tsig }
+        var authentication = TSIGAuthentication.unsigned
+        if query.tsigStart != nil || tsig != nil {
+            authentication = authenticate(query, bytes, tsig: tsig)
+        }
+        writer.reserveTail((query.edns != nil ? MessageWriter.optRecordSize : 0) + authentication.recordSize)
         guard writer.copyQuestion(from: bytes, end: query.questionEnd, name: name) else { return }
 
         var result: HandlerAnswer
         var plan: RegistryPlan?
-        if let edns = query.edns, edns.version > 0 {
+        if let refusal = authentication.refusal {
+            result = HandlerAnswer(rcode: refusal, authoritative: false)
+            if let zone { countRefusedTransfer(query, block: blocks[zone], client: client, rcode: refusal) }
+        } else if let edns = query.edns, edns.version > 0 {
             result = HandlerAnswer(rcode: .badVers, authoritative: false)    // RFC 6891 §6.1.3
-        } else if let zone = longestZone() {
+        } else if let zone {
             outcome.zoneIndex = zone
-            result = handle(query, block: blocks[zone], transport: transport, client: client, writer: &writer,
-                            plan: &plan, outcome: &outcome)
+            if let transfer = transferAnswer(query, bytes, block: blocks[zone], transport: transport, client: client,
+                                             authentication: authentication, writer: &writer, outcome: &outcome) {
+                result = transfer
+            } else {
+                result = handle(query, block: blocks[zone], transport: transport, client: client, writer: &writer,
+                                plan: &plan, outcome: &outcome)
+            }
         } else {
             result = HandlerAnswer(rcode: .refused, authoritative: false)
         }
@@ -126,6 +150,12 @@ final class QueryResponder {
         }
         finish(&writer, header: query.header, questionCount: 1, result, edns: query.edns,
                truncated: result.sectionsOverflowed && transport == .udp, outcome: &outcome)
+        if let stream = pendingStream, case .verified(let verified) = authentication {
+            signTransfer(response, verified, stream: stream, outcome: &outcome)
+        } else {
+            sign(response, authentication, outcome: &outcome)
+        }
+        if tsig?.requiresSignature(qtype: query.qtype, name: name) == true { return }
         if let key, let plan, plan.isTemplatable, let zone = outcome.zoneIndex,
            let registryZone = outcome.registryZoneIndex {
             storeTemplate(key, query: bytes, plan: plan, zone: zone, registryZone: registryZone)
@@ -161,7 +191,7 @@ final class QueryResponder {
         return HandlerAnswer(rcode: .refused, authoritative: false)
     }
 
-    private func registryZone(of registry: Registry) -> Int? {
+    func registryZone(of registry: Registry) -> Int? {
         var best: Int?
         for index in registry.zones.indices where name.isAtOrBelow(registry.zones[index].name) {
             if best == nil || registry.zones[index].name.labelCount > registry.zones[best!].name.labelCount {

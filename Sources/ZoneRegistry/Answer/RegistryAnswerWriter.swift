@@ -50,9 +50,11 @@ struct RegistryAnswerWriter {
 
     private var soa: MessageWriter.RData {
         let zone = registry.zones[zone]
-        // Refresh/retry/expire as SPEC §4; the minimum is the negative-caching TTL (RFC 2308 §4).
+        // Refresh/retry/expire from `soa` (SPEC §10); the minimum is the negative-caching TTL (RFC 2308 §4).
+        let timers = registry.config.soaTimers
         return .soa(.init(mname: .name(zone.primaryNameServer), rname: .name(zone.responsibleMailbox),
-                          serial: registry.serial, refresh: 7200, retry: 1800, expire: 86400, minimum: ttl))
+                          serial: registry.serial, refresh: timers.refresh, retry: timers.retry,
+                          expire: timers.expire, minimum: ttl))
     }
 
     private func answer(_ fits: Bool) -> HandlerAnswer {

@@ -44,10 +44,14 @@ struct ServerBlockConfig: Sendable, Equatable {
     /// `bind ADDR...`; empty means every interface (0.0.0.0 and ::), as CoreDNS.
     var bind: [ListenHost] = []
     var registry: RegistryConfig?
+    /// `transfer` directives (SPEC §10), in the order written.
+    var transfers: [TransferConfig] = []
+    var tsig: TSIGDirective?
     var whoami = false
     var health: HealthDirective?
     var ready: HTTPListenAddress?
     var prometheus: HTTPListenAddress?
+    var control: ControlDirective?
     var log = false
     var errors = false
     var debug = false

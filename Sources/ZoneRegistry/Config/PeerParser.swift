@@ -1,6 +1,7 @@
 /// `peer HOST { options }` → `PeerConfig`.
 enum PeerParser {
     static let options = ["role", "labels", "ipv4", "ipv6", "protocol", "path", "port", "tls_insecure", "tls_ca"]
+        + ProbeOptionParser.options
     static let portRange = 1...65535
 
     private static let shape = DirectiveShape(component: "peer")
@@ -24,7 +25,8 @@ enum PeerParser {
         var peer = PeerConfig(host: host, location: hostToken.location)
         var seen = SeenKeywords()
         var tlsOptions: [Directive] = []
-        for option in block.directives where seen.isFirst(option, shape, &diagnostics) {
+        for option in block.directives
+        where ProbeOptionParser.repeatable.contains(option.keyword) || seen.isFirst(option, shape, &diagnostics) {
             if option.keyword.hasPrefix("tls_") { tlsOptions.append(option) }
             apply(option, to: &peer, &diagnostics)
         }
@@ -76,7 +78,9 @@ enum PeerParser {
                 }
             }
         default:
-            shape.unknown(option, kind: "option", known: options, &diagnostics)
+            if !ProbeOptionParser.apply(option, to: &peer.probe, shape: shape, &diagnostics) {
+                shape.unknown(option, kind: "option", known: options, &diagnostics)
+            }
         }
     }
 

@@ -33,6 +33,8 @@ struct PeerConfig: Sendable, Equatable {
     var tlsInsecure = false
     /// `tls_ca FILE`: an extra CA (PEM) trusted for this peer's certificate.
     var tlsCAFile: String?
+    /// After parsing: the peer's own probe options over the registry's defaults.
+    var probe = ProbeOptions()
     var location: SourceLocation
 
     struct Label: Sendable, Equatable, Hashable {
@@ -56,7 +58,13 @@ struct RegistryConfig: Sendable, Equatable {
     /// `select`: only peers carrying every one of these labels are answered.
     var select: [PeerConfig.Label] = []
     var failOpen = true
+    /// Probe options given in the `zoneregistry` block: defaults for every peer.
+    var probeDefaults = ProbeOptions()
     var peers: [PeerConfig] = []
+    /// `names`: the service names (single labels, lowercase) a zone transfer lists
+    /// (SPEC §10); the registry itself answers every name.
+    var serviceNames: [String] = []
+    var soaTimers = SOATimers.standard
     var debug = false
     var metrics = false
     var location: SourceLocation

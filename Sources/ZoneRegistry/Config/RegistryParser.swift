@@ -2,8 +2,8 @@
 enum RegistryParser {
     static let options = [
         "interval", "timeout", "ttl", "fallthrough", "mode", "ns", "rise", "fall", "select", "fail_open",
-        "debug", "metrics", "peer",
-    ]
+        "debug", "metrics", "peer", "names", "soa",
+    ] + ProbeOptionParser.options
     static let intervalRange = 100...300_000
     static let timeoutRange = 10...30_000
     static let ttlRange = 0...3600
@@ -33,9 +33,17 @@ enum RegistryParser {
                     registry.nameServers.append(server)
                 }
             default:
-                if seen.isFirst(option, shape, &diagnostics) { apply(option, to: &registry, &diagnostics) }
+                if ProbeOptionParser.repeatable.contains(option.keyword) || seen.isFirst(option, shape, &diagnostics) {
+                    apply(option, to: &registry, &diagnostics)
+                }
             }
         }
+        for index in registry.peers.indices {
+            let own = registry.peers[index].probe.source != nil
+            registry.peers[index].probe = registry.peers[index].probe.over(registry.probeDefaults)
+            ProbeOptionParser.checkSourceFamilies(registry.peers[index], own: own, &diagnostics)
+        }
+        ServiceNamesParser.checkAgainstNames(registry, &diagnostics)
         if diagnostics.errors.count == errorsBefore, registry.peers.isEmpty {
             diagnostics.error(d.name.location, shape.message("no peers; expected at least one \"peer HOST { ... }\""))
         }
@@ -117,8 +125,14 @@ enum RegistryParser {
             registry.debug = shape.bare(option, usage: "debug", &diagnostics)
         case "metrics":
             registry.metrics = shape.bare(option, usage: "metrics", &diagnostics)
+        case "names":
+            if let names = ServiceNamesParser.names(option, &diagnostics) { registry.serviceNames = names }
+        case "soa":
+            if let timers = ServiceNamesParser.soaTimers(option, &diagnostics) { registry.soaTimers = timers }
         default:
-            shape.unknown(option, kind: "option", known: options, &diagnostics)
+            if !ProbeOptionParser.apply(option, to: &registry.probeDefaults, shape: shape, &diagnostics) {
+                shape.unknown(option, kind: "option", known: options, &diagnostics)
+            }
         }
     }
 

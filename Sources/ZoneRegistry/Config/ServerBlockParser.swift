@@ -1,7 +1,9 @@
 /// `KEY [KEY...] { directives }` → `ServerBlockConfig` (SPEC §3). Reports every problem it can
 /// find in the block, continuing at the next directive after each one.
 enum ServerBlockParser {
-    static let directives = ["bind", "zoneregistry", "whoami", "health", "ready", "prometheus", "log", "errors", "debug"]
+    static let directives = [
+        "bind", "zoneregistry", "whoami", "health", "ready", "prometheus", "control", "log", "errors", "debug", "tsig", "transfer",
+    ]
 
     private static let shape = DirectiveShape(component: nil)
 
@@ -12,9 +14,15 @@ enum ServerBlockParser {
         var server = ServerBlockConfig(keys: keys ?? [], location: d.name.location)
         guard let block = shape.requiredBlock(d, &diagnostics) else { return nil }
         var seen = SeenKeywords()
-        for directive in block.directives where seen.isFirst(directive, shape, &diagnostics) {
-            apply(directive, to: &server, keysParsed: keys != nil, &diagnostics)
+        for directive in block.directives {
+            if directive.keyword == "transfer" {
+                // Repeatable, as CoreDNS's: one per set of zones with its own addresses.
+                if let transfer = TransferParser.parse(directive, keys: keys, &diagnostics) { server.transfers.append(transfer) }
+            } else if seen.isFirst(directive, shape, &diagnostics) {
+                apply(directive, to: &server, keysParsed: keys != nil, &diagnostics)
+            }
         }
+        TransferParser.check(server.transfers, registry: server.registry, &diagnostics)
         return diagnostics.errors.count == errorsBefore ? server : nil
     }
 
@@ -48,6 +56,8 @@ enum ServerBlockParser {
             server.bind = bindAddresses(d, &diagnostics) ?? []
         case "zoneregistry":
             server.registry = RegistryParser.parse(d, keys: keysParsed ? server.keys : nil, &diagnostics)
+        case "tsig":
+            server.tsig = TSIGParser.parse(d, keys: keysParsed ? server.keys : nil, &diagnostics)
         case "whoami":
             server.whoami = shape.bare(d, usage: "whoami", &diagnostics)
         case "health":
@@ -57,6 +67,8 @@ enum ServerBlockParser {
         case "prometheus":
             let localhost = HTTPListenAddress(host: .v4(IPv4Address(value: 0x7f00_0001)), port: 9153)
             server.prometheus = httpAddress(d, default: localhost, &diagnostics)
+        case "control":
+            server.control = ControlParser.parse(d, &diagnostics)
         case "log":
             server.log = shape.bare(d, usage: "log", &diagnostics)
         case "errors":

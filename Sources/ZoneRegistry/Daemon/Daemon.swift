@@ -19,6 +19,8 @@ final class Daemon {
     var udpListeners: [ListenerKey: UDPListener] = [:]
     var tcpListeners: [ListenerKey: TCPListener] = [:]
     var httpServers: [HTTPListenAddress: HTTPServer] = [:]
+    /// The `control` API and the operator's overrides (Daemon+Control.swift); nil without `control`.
+    var control: OperatorControl?
     private var signals: [SignalWatcher] = []
     private var lameduckTimer: LoopTimer?
     /// Counters survive reloads: dashboards must not see a reset when the Corefile changes.
@@ -26,6 +28,8 @@ final class Daemon {
     let probeMetrics = ProbeMetrics()
     let peerGauges = PeerGauges()
     let limiter = ProbeLimiter()
+    /// Zone transfers and NOTIFY (SPEC §10); journals survive reloads.
+    private(set) lazy var transfers = TransferService(loop: loop)
     /// The previous /metrics body's size: the next is reserved at about that, sparing the
     /// buffer's doublings (and their copies) while the loop renders.
     var lastMetricsSize = 0
@@ -66,6 +70,17 @@ final class Daemon {
     }
 
     private func apply(_ next: Configuration) throws(ApplyError) {
+        let nextControl = prepareControl(for: next)
+        do {
+            try apply(next, control: nextControl)
+        } catch {
+            if nextControl !== control { nextControl?.stop() }
+            throw error
+        }
+        commit(nextControl, next)
+    }
+
+    private func apply(_ next: Configuration, control nextControl: OperatorControl?) throws(ApplyError) {
         let nextBlocks = Daemon.makeBlocks(next, previous: blocks)
         var nextMonitors: [HealthMonitor] = []
         for registry in nextBlocks.compactMap(\.registry) {
@@ -79,7 +94,7 @@ final class Daemon {
         }
         let endpoints: PendingEndpoints
         do {
-            endpoints = try prepareEndpoints(for: next)
+            endpoints = try prepareEndpoints(for: next, control: nextControl)
         } catch {
             throw ApplyError(description: error.description)
         }
@@ -92,6 +107,7 @@ final class Daemon {
         }
         commit(listeners)
         commit(endpoints)
+        transfers.attach(nextBlocks)
         monitors.forEach { $0.stop() }
         monitors = nextMonitors
         monitors.forEach { $0.start() }
@@ -175,7 +191,9 @@ final class Daemon {
         stopping = true
         logger.info("shutting down")
         lameduckTimer?.close()
+        control?.stop()
         monitors.forEach { $0.stop() }
+        transfers.stop()
         udpListeners.values.forEach { $0.close() }
         tcpListeners.values.forEach { $0.close() }
         httpServers.values.forEach { $0.close() }

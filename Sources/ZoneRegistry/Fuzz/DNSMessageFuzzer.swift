@@ -1,6 +1,6 @@
 /// Bytes in → `QueryResponder.respond` → response or drop, for one fixed configuration that
 /// reaches every answer path (delegate/address/cname registries, `ns` glue, fallthrough to
-/// `whoami`, `fail_open off`, REFUSED outside the zones), over UDP and TCP.
+/// `whoami`, `fail_open off`, REFUSED outside the zones, TSIG-signed queries), over UDP and TCP.
 ///
 /// The query ID's low bits set peer health before the query, so the fuzzer also explores
 /// selections (secondaries only, none healthy → SERVFAIL or fail-open). Checked for every
@@ -11,6 +11,10 @@ final class DNSMessageFuzzer: FuzzChecker {
     static let corefile = """
         d.fuzz.test {
             bind 127.0.0.1
+            tsig {
+                secret \(tsigKeyName) \(tsigSecret)
+                require TXT
+            }
             zoneregistry {
                 ttl 60
                 ns ns1.d.fuzz.test 192.0.2.53 2001:db8::53
@@ -65,6 +69,12 @@ final class DNSMessageFuzzer: FuzzChecker {
         }
         """
 
+    /// Seeds sign with this key at `tsigTime` (Tests/Fuzz/make-seeds.py), so that verified,
+    /// BADSIG, BADTIME and truncated-MAC queries all reach the responder.
+    static let tsigKeyName = "k.fuzz.test."
+    static let tsigSecret = "ZnV6ei1rZXk="
+    static let tsigTime: UInt64 = 1_700_000_000
+
     /// 24 primaries and secondaries with long hosts: enough that a delegation overflows 512
     /// bytes and must drop glue, then set TC.
     private static var delegatePeers: String {
@@ -110,6 +120,8 @@ final class DNSMessageFuzzer: FuzzChecker {
             fatalError("the DNS fuzzer's twin blocks make no listener")
         }
         general = QueryResponder(zones: twinZones, usesTemplates: false)
+        responder.clock = { Self.tsigTime }
+        general.clock = { Self.tsigTime }
         registries = (blocks + twins).compactMap(\.registry)
         // Exactly the sizes a listener allows, so that ASan sees any write past them.
         udpResponse = .allocate(byteCount: responder.maxUDPResponseSize, alignment: 16)

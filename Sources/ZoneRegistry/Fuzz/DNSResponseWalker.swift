@@ -39,6 +39,8 @@ struct DNSResponseWalker {
                       bytes[ownerStart] == 0 else { throw FuzzViolation("OPT misplaced or repeated") }
                 optTTL = ttl
             }
+            // RFC 8945 §5.3: a response's TSIG is its last record.
+            if type == .tsig, index != records - 1 { throw FuzzViolation("TSIG is not the last record") }
             try walkRData(type, &reader, name: &name, length: rdataLength)
             guard !reader.failed, reader.position == rdataEnd else {
                 throw FuzzViolation("record \(index) type \(type.rawValue): RDATA does not match RDLENGTH \(rdataLength)")
@@ -70,6 +72,12 @@ struct DNSResponseWalker {
                 reader.skip(optionLength)
                 left -= 4 + optionLength
             }
+        case .tsig:
+            reader.readName(into: &name)
+            reader.skip(8)
+            reader.skip(Int(reader.readU16()))
+            reader.skip(4)
+            reader.skip(Int(reader.readU16()))
         default:
             throw FuzzViolation("unexpected record type \(type.rawValue) in a response")
         }

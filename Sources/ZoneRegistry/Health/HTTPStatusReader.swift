@@ -1,7 +1,10 @@
-/// Reads the status line of an HTTP/1.x response as bytes arrive, and turns it into a
-/// verdict: `.pass` for 200, `.status(code)` for any other code, `.garbage` as soon as the
-/// bytes cannot begin `HTTP/1.0 NNN` or `HTTP/1.1 NNN`, `.oversized` when the line does not
-/// end within `limit` bytes. Headers and body are never read: the status decides (SPEC §5).
+/// Reads an HTTP/1.x response as bytes arrive and turns it into a verdict (SPEC §5, §12): the
+/// status line first — `.garbage` as soon as the bytes cannot begin `HTTP/1.0 NNN` or
+/// `HTTP/1.1 NNN`, `.oversized` when the line does not end within `limit` bytes, `.status`
+/// at once for a code `expect` does not list — then the header section, which must end
+/// within `headerLimit` bytes, then with `expect_body` the body, until its text is found or
+/// the first `bodyLimit` bytes lack it. Without `expect_body` the verdict comes at the end
+/// of the headers: the probe has read the whole head before it closes (SPEC §12).
 ///
 /// A plain value owned by one probe on the loop thread.
 struct HTTPStatusReader: Sendable {
@@ -10,15 +13,36 @@ struct HTTPStatusReader: Sendable {
         case verdict(ProbeVerdict)
     }
 
+    /// What the probe accepts: `expect` and `expect_body`.
+    struct Expectation: Sendable, Equatable {
+        var statuses = ExpectedStatus.ok
+        var bodyText: String?
+    }
+
     /// Bound on the status line, CRLF included. A health endpoint's status line is ~20
     /// bytes; 4 KiB tolerates a verbose reason phrase without buffering a stray stream.
     static let defaultLimit = 4096
+    /// Bound on the header section: nginx's and Go's defaults sit between 1 and 8 KiB per
+    /// line; a health endpoint sends a few hundred bytes.
+    static let defaultHeaderLimit = 16_384
+    /// SPEC §12: `expect_body` searches the first 64 KiB of the body.
+    static let bodyLimit = 65_536
 
     let limit: Int
+    let headerLimit: Int
+    let bodyLimit: Int
+    let expectation: Expectation
     private var consumed = 0
     private var code = 0
     private var position = Position.version(0)
+    private var stage = Stage.statusLine
     private var decided: ProbeVerdict?
+
+    private enum Stage: Sendable {
+        case statusLine
+        case headers(HTTPHeaderScanner, bytes: Int)
+        case body(HTTPBodyMatcher)
+    }
 
     private enum Position {
         /// Index into `HTTP/1.` matched so far.
@@ -35,30 +59,88 @@ struct HTTPStatusReader: Sendable {
 
     private static let versionPrefix = Array("HTTP/1.".utf8)
 
-    init(limit: Int = HTTPStatusReader.defaultLimit) {
+    init(limit: Int = HTTPStatusReader.defaultLimit, headerLimit: Int = HTTPStatusReader.defaultHeaderLimit,
+         bodyLimit: Int = HTTPStatusReader.bodyLimit, expectation: Expectation = Expectation()) {
         self.limit = limit
+        self.headerLimit = headerLimit
+        self.bodyLimit = bodyLimit
+        self.expectation = expectation
     }
 
     /// Feeds the next chunk; bytes after a decided verdict are ignored.
-    mutating func feed(_ chunk: some Sequence<UInt8>) -> Progress {
+    mutating func feed(_ chunk: some Collection<UInt8>) -> Progress {
         if let decided { return .verdict(decided) }
-        for byte in chunk {
-            consumed += 1
-            if let verdict = step(byte) {
+        var rest = ArraySlice(chunk)
+        while !rest.isEmpty {
+            let verdict: ProbeVerdict?
+            switch stage {
+            case .statusLine: verdict = readStatusLine(&rest)
+            case .headers(var scanner, let bytes): verdict = readHeaders(&rest, &scanner, bytes)
+            case .body(var matcher):
+                verdict = Self.bodyVerdict(matcher.feed(rest), expectation)
+                stage = .body(matcher)
+                rest = []
+            }
+            if let verdict {
                 decided = verdict
                 return .verdict(verdict)
-            }
-            if consumed >= limit {
-                decided = .oversized
-                return .verdict(.oversized)
             }
         }
         return .needMore
     }
 
-    /// The verdict when the stream ends: the decided one, or `.closedEarly`.
+    /// The verdict when the stream ends: the decided one, else what was missing.
     func endOfStream() -> ProbeVerdict {
-        decided ?? .closedEarly
+        if let decided { return decided }
+        switch stage {
+        case .statusLine: return .closedEarly
+        case .headers: return .closedInHeaders
+        case .body(let matcher): return Self.bodyVerdict(matcher.endOfStream(), expectation) ?? .closedInHeaders
+        }
+    }
+
+    private mutating func readStatusLine(_ rest: inout ArraySlice<UInt8>) -> ProbeVerdict? {
+        while let byte = rest.popFirst() {
+            consumed += 1
+            if let verdict = step(byte) { return verdict }
+            if case .headers = stage { return nil }
+            if consumed >= limit { return .oversized }
+        }
+        return nil
+    }
+
+    private mutating func readHeaders(_ rest: inout ArraySlice<UInt8>, _ scanner: inout HTTPHeaderScanner, _ bytes: Int) -> ProbeVerdict? {
+        var count = bytes
+        while let byte = rest.popFirst() {
+            count += 1
+            if scanner.step(byte) { return headersEnded(scanner) }
+            if count >= headerLimit { return .headersTooLong }
+        }
+        stage = .headers(scanner, bytes: count)
+        return nil
+    }
+
+    /// RFC 9110 §6.4.1 / RFC 9112 §6.3: 204 and 304 have no body; else chunked, a length, or
+    /// the close frames it.
+    private mutating func headersEnded(_ scanner: HTTPHeaderScanner) -> ProbeVerdict? {
+        guard let text = expectation.bodyText else { return .pass }
+        let framing: HTTPBodyMatcher.Framing =
+            code == 204 || code == 304 ? .length(0)
+            : scanner.chunked ? .chunked
+            : scanner.contentLength.map { .length($0) } ?? .untilClose
+        var matcher = HTTPBodyMatcher(needle: Array(text.utf8), framing: framing, limit: bodyLimit)
+        if case .length(0) = framing { return Self.bodyVerdict(matcher.feed([]), expectation) }
+        stage = .body(matcher)
+        return nil
+    }
+
+    private static func bodyVerdict(_ outcome: HTTPBodyMatcher.Outcome?, _ expectation: Expectation) -> ProbeVerdict? {
+        switch outcome {
+        case .found: .pass
+        case .lacking: .bodyLacks(expectation.bodyText ?? "")
+        case .badChunk: .badChunkedBody
+        case nil: nil
+        }
     }
 
     private mutating func step(_ byte: UInt8) -> ProbeVerdict? {
@@ -109,8 +191,11 @@ struct HTTPStatusReader: Sendable {
         }
     }
 
-    private func verdictForCode() -> ProbeVerdict {
-        code == 200 ? .pass : .status(code)
+    /// A status `expect` does not list fails at once; a listed one reads on through the headers.
+    private mutating func verdictForCode() -> ProbeVerdict? {
+        guard expectation.statuses.contains(code) else { return .status(code, expected: expectation.statuses) }
+        stage = .headers(HTTPHeaderScanner(), bytes: 0)
+        return nil
     }
 
     private static func digitValue(_ byte: UInt8) -> Int? {

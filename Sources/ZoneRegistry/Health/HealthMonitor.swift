@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 
 /// Probes every peer of one registry on its schedule and turns verdicts into health:
@@ -28,12 +29,19 @@ final class HealthMonitor {
     private let debug: Bool
     private let timeoutMilliseconds: Int
     private var states: [HealthState]
+    /// Last verdicts and changes, for `/status`.
+    private(set) var records: [ProbeRecord]
     private let ids: [Int]
     private let targets: [[AddressProbe.Target]]
     private let durationSlots: [Int]
     private var rounds: [RoundTally]
     private var roundStarted: [UInt64]
     private var addressProbes: [AddressProbe?]
+    /// Probes past their verdict whose socket is still closing politely (`AddressProbe`).
+    private var closingProbes: [ObjectIdentifier: AddressProbe] = [:]
+    /// Per peer: sockets still closing. The peer keeps its limiter slot until they are gone,
+    /// so the bound on probes in flight is also a bound on probe sockets.
+    private var closingCount: [Int]
     private var connectProber: ConnectProber?
     private var cursor: ProbeCursor
     private let ticker: LoopTimer
@@ -53,9 +61,14 @@ final class HealthMonitor {
         let config = registry.config
         zoneLabel = config.zones.first?.description ?? "."
         var kept: [DomainName: HealthState] = [:]
+        var keptRecords: [DomainName: ProbeRecord] = [:]
         if let previous {
-            for (index, peer) in previous.registry.config.peers.enumerated() { kept[peer.host] = previous.states[index] }
+            for (index, peer) in previous.registry.config.peers.enumerated() {
+                kept[peer.host] = previous.states[index]
+                keptRecords[peer.host] = previous.records[index]
+            }
         }
+        records = config.peers.map { keptRecords[$0.host] ?? ProbeRecord() }
         states = config.peers.map { peer in
             let state = kept[peer.host]
             // A changed rise/fall starts counting afresh but keeps the verdict already reached.
@@ -64,37 +77,14 @@ final class HealthMonitor {
             return HealthState(rise: config.rise, fall: config.fall, health: state.health)
         }
         ids = config.peers.map { _ in limiter.makeID() }
-        var contexts: [String: TLSClientContext] = [:]
-        var targets: [[AddressProbe.Target]] = []
-        for peer in config.peers {
-            var context: TLSClientContext?
-            if peer.probeProtocol == .https {
-                let key = "\(peer.tlsInsecure) \(peer.tlsCAFile ?? "")"
-                if let cached = contexts[key] {
-                    context = cached
-                } else {
-                    do {
-                        context = try TLSClientContext(insecure: peer.tlsInsecure, caFile: peer.tlsCAFile)
-                    } catch {
-                        throw TLSSetupError(message: "\(peer.location): peer \(peer.host): \(error.message)")
-                    }
-                    contexts[key] = context
-                }
-            }
-            let request = peer.probeProtocol == .tcp ? [] : HTTPProbeRequest.bytes(path: peer.path, host: peer.host, version: ZoneRegistryCommand.version)
-            let addresses = [peer.ipv4.map { ListenHost.v4($0) }, peer.ipv6.map { ListenHost.v6($0) }].compactMap { $0 }
-            targets.append(addresses.map {
-                AddressProbe.Target(address: $0, port: peer.port, probeProtocol: peer.probeProtocol, request: request,
-                                    host: peer.host, tls: context, timeoutMilliseconds: config.timeoutMilliseconds)
-            })
-        }
-        self.targets = targets
+        targets = try AddressProbe.Target.all(for: config)
         debug = config.debug
         timeoutMilliseconds = config.timeoutMilliseconds
         durationSlots = metrics.durationSlots(zone: zoneLabel, peers: config.peers.map { $0.host.description })
         rounds = Array(repeating: RoundTally(), count: config.peers.count)
         roundStarted = Array(repeating: 0, count: config.peers.count)
         addressProbes = Array(repeating: nil, count: 2 * config.peers.count)
+        closingCount = Array(repeating: 0, count: config.peers.count)
         cursor = ProbeCursor(schedule: ProbeSchedule(peerCount: config.peers.count, intervalMilliseconds: config.intervalMilliseconds,
                                                      spreadMilliseconds: 1_000))
         ticker = LoopTimer(loop: loop)
@@ -113,6 +103,9 @@ final class HealthMonitor {
     var firstRoundDone: Bool { states.allSatisfy { $0.health != .unknown } }
 
     func health(ofPeerAt index: Int) -> PeerHealth { states[index].health }
+
+    /// Rise/fall progress of one peer, for `/status`.
+    func state(ofPeerAt index: Int) -> HealthState { states[index] }
 
     /// Starts the rounds: the first is spread over at most one second from now so a fresh
     /// daemon knows its peers quickly; later rounds repeat every `interval` from there,
@@ -136,8 +129,15 @@ final class HealthMonitor {
             addressProbes[token]?.cancel()
             addressProbes[token] = nil
         }
-        for peer in rounds.indices where rounds[peer].isOpen {
+        let closing = closingProbes.values
+        closingProbes = [:]
+        for probe in closing {
+            probe.onClosed = nil
+            probe.cancel()
+        }
+        for peer in rounds.indices where rounds[peer].isOpen || closingCount[peer] > 0 {
             rounds[peer].abandon()
+            closingCount[peer] = 0
             limiter.finished(ids[peer])
         }
     }
@@ -176,8 +176,8 @@ final class HealthMonitor {
             let token = 2 * peer + slot
             let target = addresses[slot]
             if target.probeProtocol == .tcp, let connectProber {
-                if let error = connectProber.start(token: token, address: target.address, port: target.port) {
-                    addressFinished(token: token, verdict: ProbeVerdict(uvErrorName: error.name, timeoutMilliseconds: timeoutMilliseconds))
+                if let error = connectProber.start(token: token, address: target.address, port: target.port, source: target.source) {
+                    addressFinished(token: token, verdict: ProbeVerdict(startFailure: error, timeoutMilliseconds: timeoutMilliseconds))
                 }
             } else {
                 let probe = AddressProbe(loop: loop, target: target) { [unowned self] verdict in
@@ -192,16 +192,32 @@ final class HealthMonitor {
 
     private func addressFinished(token: Int, verdict: ProbeVerdict) {
         let peer = token >> 1
-        addressProbes[token] = nil
+        keepWhileClosing(token)
         guard let roundVerdict = rounds[peer].record(verdict, slot: token & 1) else { return }
         // Decided (a pass, or every address failed): the other address must not stay in flight.
         for slot in targets[peer].indices where slot != token & 1 {
             connectProber?.cancel(token: 2 * peer + slot)
-            addressProbes[2 * peer + slot]?.cancel()
-            addressProbes[2 * peer + slot] = nil
+            addressProbes[2 * peer + slot]?.abandon()
+            keepWhileClosing(2 * peer + slot)
         }
-        limiter.finished(ids[peer])
+        if closingCount[peer] == 0 { limiter.finished(ids[peer]) }
         record(roundVerdict, peer: peer)
+    }
+
+    /// Takes `token`'s probe off the in-flight list, holding it until its socket has closed
+    /// when it is still closing politely.
+    private func keepWhileClosing(_ token: Int) {
+        defer { addressProbes[token] = nil }
+        guard let probe = addressProbes[token], probe.isClosing else { return }
+        let id = ObjectIdentifier(probe)
+        let peer = token >> 1
+        closingProbes[id] = probe
+        closingCount[peer] += 1
+        probe.onClosed = { [unowned self] in
+            self.closingProbes[id] = nil
+            self.closingCount[peer] -= 1
+            if self.closingCount[peer] == 0, !self.rounds[peer].isOpen { self.limiter.finished(self.ids[peer]) }
+        }
     }
 
     private func verdict(_ result: ConnectProber.Result) -> ProbeVerdict {
@@ -213,9 +229,13 @@ final class HealthMonitor {
     }
 
     private func record(_ verdict: ProbeVerdict, peer index: Int) {
-        metrics.observeProbe(slot: durationSlots[index], seconds: Double(loop.nowMilliseconds - roundStarted[index]) / 1000)
+        let milliseconds = Int(loop.nowMilliseconds - roundStarted[index])
+        metrics.observeProbe(slot: durationSlots[index], seconds: Double(milliseconds) / 1000)
+        let now = Date()
+        records[index].observe(verdict, milliseconds: milliseconds, at: now)
         if debug { logger.debug("peer \(registry.config.peers[index].host) probe: \(verdict)") }
         guard let transition = states[index].record(verdict) else { return }
+        records[index].changed(to: transition.to, cause: transition.cause, at: now)
         let peer = registry.config.peers[index]
         registry.setHealth(transition.to, ofPeerAt: index)
         metrics.countTransition(zone: zoneLabel, peer: peer.host.description, to: transition.to)

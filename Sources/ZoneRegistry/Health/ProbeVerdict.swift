@@ -14,12 +14,20 @@ enum ProbeVerdict: Sendable, Equatable, CustomStringConvertible {
     case unreachable
     /// The connection closed before a whole status line arrived.
     case closedEarly
+    /// The connection closed after the status line, before the blank line ending the headers.
+    case closedInHeaders
     /// The first bytes are not an HTTP/1.x status line.
     case garbage
     /// No end of the status line within `HTTPStatusReader`'s bound.
     case oversized
-    /// An HTTP status other than 200.
-    case status(Int)
+    /// No end of the header section within `HTTPStatusReader`'s bound.
+    case headersTooLong
+    /// An HTTP status the peer's `expect` does not list (SPEC §5's default: only 200).
+    case status(Int, expected: ExpectedStatus = .ok)
+    /// `expect_body`: the text is not in the first 64 KiB of the body.
+    case bodyLacks(String)
+    /// A `Transfer-Encoding: chunked` body that breaks RFC 9112 §7.1's framing.
+    case badChunkedBody
     /// A TLS handshake or certificate failure, with OpenSSL's reason.
     case tls(String)
     case other(String)
@@ -34,9 +42,13 @@ enum ProbeVerdict: Sendable, Equatable, CustomStringConvertible {
         case .reset: "connection reset"
         case .unreachable: "unreachable"
         case .closedEarly: "closed before status line"
+        case .closedInHeaders: "closed before end of headers"
         case .garbage: "not an HTTP status line"
         case .oversized: "status line too long"
-        case .status(let code): "status \(code)"
+        case .headersTooLong: "headers too long"
+        case .status(let code, let expected): "status \(code) (expected \(expected))"
+        case .bodyLacks(let text): "body lacks \(quoted(text))"
+        case .badChunkedBody: "malformed chunked body"
         case .tls(let reason): "TLS: \(reason)"
         case .other(let text): text
         }
@@ -66,6 +78,16 @@ extension ProbeVerdict {
             self = .closedEarly
         default:
             self = .other("socket error \(name)")
+        }
+    }
+
+    /// The verdict when the socket could not even be opened: a source address that vanished
+    /// since the load (`probe_source` checked then) is named as such, not as the peer's fault.
+    init(startFailure error: LoopError, timeoutMilliseconds: Int) {
+        if error.operation.hasPrefix("bind ") {
+            self = .other("cannot send from probe_source: \(error)")
+        } else {
+            self.init(uvErrorName: error.name, timeoutMilliseconds: timeoutMilliseconds)
         }
     }
 }

@@ -47,18 +47,26 @@ final class ConnectProber {
 
     /// Starts connecting; returns the error when the socket cannot even be opened or the
     /// connect is refused synchronously (no result is reported for it then).
-    func start(token: Int, address: ListenHost, port: UInt16) -> LoopError? {
+    /// `source`: the local address to connect from (`probe_source`), bound before connect.
+    func start(token: Int, address: ListenHost, port: UInt16, source: ListenHost? = nil) -> LoopError? {
         precondition(probes[token] == nil, "a token has one probe at a time")
         nextSerial += 1
         let slot = UnsafeMutablePointer<ConnectSlot>.allocate(capacity: 1)
         slot.initialize(to: ConnectSlot(token: token, serial: nextSerial, owner: .passRetained(self)))
         let tcp = slot.pointer(to: \.tcp)!
-        let rc = uv_tcp_init(loop.raw, tcp)
-        if rc < 0 {
-            slot.pointee.owner.release()
-            slot.deinitialize(count: 1)
-            slot.deallocate()
-            return LoopError(operation: "tcp socket", code: rc)
+        var initialised = false
+        do {
+            try LocalAddress.openTCP(tcp, loop: loop, source: source, initialised: &initialised)
+        } catch {
+            if initialised {
+                tcp.pointee.data = UnsafeMutableRawPointer(slot)
+                close(slot, reset: false)
+            } else {
+                slot.pointee.owner.release()
+                slot.deinitialize(count: 1)
+                slot.deallocate()
+            }
+            return error
         }
         tcp.pointee.data = UnsafeMutableRawPointer(slot)
         let request = slot.pointer(to: \.request)!

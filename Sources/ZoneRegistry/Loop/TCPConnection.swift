@@ -20,6 +20,11 @@ final class TCPConnection {
     private var readingPaused = false
     private var closed = false
     private var client: ClientAddress?
+    /// A zone transfer under way: its messages go out before the next query is read.
+    private var responseStream: ResponseStream?
+    private var streamBuffer: UnsafeMutableRawBufferPointer?
+    /// Bytes of stream messages produced per loop turn, as /metrics bodies are sent.
+    private static let streamBatch = 256 * 1024
 
     init?(listener: TCPListener, server: UnsafeMutablePointer<uv_tcp_t>) {
         self.listener = listener
@@ -59,6 +64,7 @@ final class TCPConnection {
     func close() {
         guard !closed else { return }
         closed = true
+        endStream(completed: false)
         let buffer = self.buffer
         // Each close callback holds the connection until libuv has released both handles;
         // they must take hold before the listener lets go, which may be the last reference.
@@ -95,7 +101,7 @@ final class TCPConnection {
     /// query already read, up to a buffer's worth (thousands) per client.
     private func answerBuffered() {
         var offset = 0
-        while used - offset >= 2, !closed, !readingPaused {
+        while used - offset >= 2, !closed, !readingPaused, responseStream == nil {
             let length = Int(buffer.load(fromByteOffset: offset, as: UInt8.self)) << 8
                 | Int(buffer.load(fromByteOffset: offset + 1, as: UInt8.self))
             guard used - offset - 2 >= length else { break }
@@ -123,6 +129,14 @@ final class TCPConnection {
         }
         listener.observer?.observe(query: query, outcome: outcome, transport: .tcp, client: client,
                                    seconds: Double(uv_hrtime() &- started) / 1e9)
+        if let next = listener.responder.takeStream() {
+            responseStream = next
+            if !readingPaused {
+                readingPaused = true
+                uv_read_stop(zr_tcp_stream(stream))
+            }
+            pump()
+        }
         if outcome.length == 0 {
             // RFC 7766 §6.2.4 lets us close on a message we will not answer.
             close()
@@ -167,6 +181,40 @@ final class TCPConnection {
         }
     }
 
+    /// Produces the next batch of stream messages once the previous one is written. Always
+    /// queued (never `uv_try_write`), so its completion comes in a later loop turn and one
+    /// turn never produces more than a batch, however fast the client reads.
+    private func pump() {
+        guard let source = responseStream, !closed, queuedReplyBytes == 0 else { return }
+        let batch = streamBuffer ?? UnsafeMutableRawBufferPointer.allocate(
+            byteCount: TCPConnection.streamBatch + 2 + 65_535, alignment: 16)
+        streamBuffer = batch
+        var produced = 0
+        var finished = false
+        while produced < TCPConnection.streamBatch {
+            let body = UnsafeMutableRawBufferPointer(rebasing: batch[(produced + 2)..<(produced + 2 + 65_535)])
+            let length = source.nextMessage(into: body)
+            if length == 0 {
+                finished = true
+                break
+            }
+            batch[produced] = UInt8(length >> 8)
+            batch[produced + 1] = UInt8(length & 0xff)
+            produced += 2 + length
+        }
+        if produced > 0 { queue(UnsafeRawBufferPointer(rebasing: batch[..<produced])) }
+        if finished { endStream(completed: !closed) }
+    }
+
+    private func endStream(completed: Bool) {
+        guard let ending = responseStream else { return }
+        responseStream = nil
+        streamBuffer?.deallocate()
+        streamBuffer = nil
+        ending.finish(completed: completed)
+        if !closed && queuedReplyBytes == 0 { resumeReading() }
+    }
+
     fileprivate func written(_ byteCount: Int, status: Int32) {
         queuedReplyBytes -= byteCount
         guard !closed else { return }
@@ -174,6 +222,15 @@ final class TCPConnection {
             close()
             return
         }
+        if responseStream != nil {
+            restartIdleTimer()
+            pump()
+            return
+        }
+        resumeReading()
+    }
+
+    private func resumeReading() {
         if readingPaused && queuedReplyBytes <= listener.limits.maxQueuedReplyBytes / 2 {
             readingPaused = false
             answerBuffered()

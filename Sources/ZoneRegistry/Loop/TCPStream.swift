@@ -26,15 +26,24 @@ final class TCPStream {
     private let readBuffer: UnsafeMutableRawPointer
     private static let readBufferSize = 4096
 
-    init(loop: EventLoop, address: ListenHost, port: UInt16, handler: @escaping (Event) -> Void) throws(LoopError) {
+    /// Connects to `address`:`port`, from `source` when one is given (`probe_source`).
+    init(loop: EventLoop, address: ListenHost, port: UInt16, source: ListenHost? = nil,
+         handler: @escaping (Event) -> Void) throws(LoopError) {
         self.handler = handler
         handle = .allocate(capacity: 1)
         readBuffer = .allocate(byteCount: TCPStream.readBufferSize, alignment: 16)
-        let rc = uv_tcp_init(loop.raw, handle)
-        if rc < 0 {
-            handle.deallocate()
-            readBuffer.deallocate()
-            throw LoopError(operation: "tcp socket", code: rc)
+        var initialised = false
+        do {
+            try LocalAddress.openTCP(handle, loop: loop, source: source, initialised: &initialised)
+        } catch {
+            if initialised {
+                self.handler = nil
+                close()
+            } else {
+                handle.deallocate()
+                readBuffer.deallocate()
+            }
+            throw error
         }
         handle.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         let request = UnsafeMutablePointer<uv_connect_t>.allocate(capacity: 1)
@@ -121,6 +130,18 @@ final class TCPStream {
             queued = []
             queuedOffset = 0
             deliver(.failed(LoopError(operation: "write", code: rc)))
+        }
+    }
+
+    /// The remote end's address (an HTTP client's, for the control API's logs); nil once closed.
+    func peerAddress() -> ClientAddress? {
+        guard !finished else { return nil }
+        var storage = sockaddr_storage()
+        var length = Int32(MemoryLayout<sockaddr_storage>.size)
+        return withUnsafeMutablePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                uv_tcp_getpeername(handle, address, &length) == 0 ? SocketAddress.client(address) : nil
+            }
         }
     }
 

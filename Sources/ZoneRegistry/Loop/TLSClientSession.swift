@@ -100,6 +100,13 @@ final class TLSClientSession {
     func send(_ plaintext: [UInt8]) -> [UInt8] {
         engine.encrypt(plaintext)
     }
+
+    /// close_notify (RFC 8446 §6.1), so the peer sees a TLS session end, not a truncation;
+    /// empty when the session never completed its handshake or failed.
+    func close() -> [UInt8] {
+        guard engine.handshakeComplete, engine.failure == nil else { return [] }
+        return engine.shutdown()
+    }
 }
 
 /// The server side over memory BIOs, so tests can stand in for a peer's HTTPS endpoint

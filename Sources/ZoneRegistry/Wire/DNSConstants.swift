@@ -13,6 +13,7 @@ struct RecordType: RawRepresentable, Hashable, Sendable {
     static let srv = RecordType(rawValue: 33)       // RFC 2782
     static let opt = RecordType(rawValue: 41)       // RFC 6891 §6.1.1
     static let ds = RecordType(rawValue: 43)        // RFC 4034 §5
+    static let tsig = RecordType(rawValue: 250)     // RFC 8945 §4.2
     static let ixfr = RecordType(rawValue: 251)     // RFC 1995 §3
     static let axfr = RecordType(rawValue: 252)     // RFC 1035 §3.2.3
     static let any = RecordType(rawValue: 255)      // RFC 1035 §3.2.3 QTYPE "*", RFC 8482
@@ -50,6 +51,7 @@ struct Rcode: RawRepresentable, Hashable, Sendable {
     static let notImp = Rcode(rawValue: 4)
     static let refused = Rcode(rawValue: 5)
     static let yxDomain = Rcode(rawValue: 6)    // RFC 2136 §2.2; RFC 6672 §2.2 for an overlong substitution
+    static let notAuth = Rcode(rawValue: 9)     // RFC 8945 §5.2: every TSIG error
     static let badVers = Rcode(rawValue: 16)    // RFC 6891 §9: only expressible with an OPT record
 
     /// The low four bits that go into the header; the rest travels in OPT's TTL.

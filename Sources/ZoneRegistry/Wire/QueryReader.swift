@@ -6,6 +6,8 @@ struct ParsedQuery: Sendable {
     /// Offset just past the question section: the bytes `[12, questionEnd)` are echoed.
     var questionEnd: Int
     var edns: EDNS.Request?
+    /// Where the TSIG RR starts when the query is signed (RFC 8945: the last additional record).
+    var tsigStart: Int?
 }
 
 /// What reading a query produced: gdnsd's one-enum packet outcome.
@@ -45,18 +47,26 @@ enum QueryReader {
         var records = Int(header.answerCount) + Int(header.authorityCount)
         while records > 0 {
             reader.skipName()
-            reader.skip(8)
+            // RFC 8945 §5.2: a TSIG anywhere but last in the additional section is FORMERR.
+            guard RecordType(rawValue: reader.readU16()) != .tsig else { return malformed }
+            reader.skip(6)
             reader.skip(Int(reader.readU16()))
             guard !reader.failed else { return malformed }
             records -= 1
         }
         var edns: EDNS.Request?
+        var tsigStart: Int?
         var additional = Int(header.additionalCount)
         while additional > 0 {
             let ownerStart = reader.position
             reader.skipName()
             let type = RecordType(rawValue: reader.readU16())
-            if type == .opt {
+            if type == .tsig {
+                guard additional == 1 else { return malformed }
+                tsigStart = ownerStart
+                reader.skip(6)
+                reader.skip(Int(reader.readU16()))
+            } else if type == .opt {
                 // RFC 6891 §6.1.1: one OPT at most, owned by the root.
                 guard edns == nil, reader.byte(at: ownerStart) == 0 else { return malformed }
                 edns = EDNS.readOPT(&reader)
@@ -68,6 +78,6 @@ enum QueryReader {
             additional -= 1
         }
         return .query(ParsedQuery(header: header, qtype: qtype, qclass: qclass,
-                                  questionEnd: questionEnd, edns: edns))
+                                  questionEnd: questionEnd, edns: edns, tsigStart: tsigStart))
     }
 }

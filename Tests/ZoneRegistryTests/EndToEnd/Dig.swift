@@ -29,17 +29,23 @@ enum Dig {
     /// `dig @127.0.0.1 -p PORT NAME TYPE +norec +time=2 +tries=1 OPTIONS...` (the time scaled
     /// by `DaemonLaunch.timeScale`)
     static func query(_ name: String, _ type: String = "A", port: UInt16, server: String = "127.0.0.1", options: [String] = []) throws -> DigAnswer {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/dig")
         let seconds = Int(DaemonLaunch.scaled(2))
-        process.arguments = ["@\(server)", "-p", String(port), name, type, "+norec", "+time=\(seconds)", "+tries=1"] + options
+        return parse(try output(of: "/usr/bin/dig",
+                                ["@\(server)", "-p", String(port), name, type, "+norec", "+time=\(seconds)", "+tries=1"] + options))
+    }
+
+    /// What a client tool printed (stdout and stderr together) once it exited.
+    static func output(of executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return parse(String(decoding: data, as: UTF8.self))
+        return String(decoding: data, as: UTF8.self)
     }
 
     static func parse(_ text: String) -> DigAnswer {

@@ -9,13 +9,18 @@ final class PeerProcess {
     private var process: Process?
     private let arguments: [String]
 
-    init(address: String, port: Int = 8080, status: Int = 200, delay: Double = 0, tls: (cert: String, key: String)? = nil) throws {
+    convenience init(address: String, port: Int = 8080, status: Int = 200, delay: Double = 0, tls: (cert: String, key: String)? = nil) throws {
+        var arguments = ["--status", String(status), "--delay", String(delay)]
+        if let tls { arguments += ["--cert", tls.cert, "--key", tls.key] }
+        try self.init(script: "peer.py", address: address, port: port, arguments: arguments)
+    }
+
+    /// `script` in Tests/Fixtures, given `--address` and `--port` before `arguments`.
+    init(script: String, address: String, port: Int, arguments: [String]) throws {
         self.address = address
         self.port = port
-        var arguments = [DaemonProcess.packageRoot.appendingPathComponent("Tests/Fixtures/peer.py").path,
-                         "--address", address, "--port", String(port), "--status", String(status), "--delay", String(delay)]
-        if let tls { arguments += ["--cert", tls.cert, "--key", tls.key] }
-        self.arguments = arguments
+        self.arguments = [DaemonProcess.packageRoot.appendingPathComponent("Tests/Fixtures/\(script)").path,
+                          "--address", address, "--port", String(port)] + arguments
         try start()
     }
 
