@@ -77,32 +77,7 @@ final class HealthMonitor {
             return HealthState(rise: config.rise, fall: config.fall, health: state.health)
         }
         ids = config.peers.map { _ in limiter.makeID() }
-        var contexts: [String: TLSClientContext] = [:]
-        var targets: [[AddressProbe.Target]] = []
-        for peer in config.peers {
-            var context: TLSClientContext?
-            if peer.probeProtocol == .https {
-                let key = "\(peer.tlsInsecure) \(peer.tlsCAFile ?? "")"
-                if let cached = contexts[key] {
-                    context = cached
-                } else {
-                    do {
-                        context = try TLSClientContext(insecure: peer.tlsInsecure, caFile: peer.tlsCAFile)
-                    } catch {
-                        throw TLSSetupError(message: "\(peer.location): peer \(peer.host): \(error.message)")
-                    }
-                    contexts[key] = context
-                }
-            }
-            let request = peer.probeProtocol == .tcp ? [] : HTTPProbeRequest.bytes(path: peer.path, host: peer.host, version: ZoneRegistryCommand.version)
-            let addresses = [peer.ipv4.map { ListenHost.v4($0) }, peer.ipv6.map { ListenHost.v6($0) }].compactMap { $0 }
-            targets.append(addresses.map {
-                AddressProbe.Target(address: $0, port: peer.port, source: peer.probe.source?.address(toward: $0),
-                                    probeProtocol: peer.probeProtocol, request: request,
-                                    host: peer.host, tls: context, timeoutMilliseconds: config.timeoutMilliseconds)
-            })
-        }
-        self.targets = targets
+        targets = try AddressProbe.Target.all(for: config)
         debug = config.debug
         timeoutMilliseconds = config.timeoutMilliseconds
         durationSlots = metrics.durationSlots(zone: zoneLabel, peers: config.peers.map { $0.host.description })
