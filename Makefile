@@ -1,8 +1,9 @@
 # Two commands for a fresh machine: `make run` and `make test`. Both install what they need.
 SWIFT ?= swift
-# Build: libuv, OpenSSL. Tests: dig, unbound (a real resolver), curl, promtool, openssl, dnsperf.
-APT_PACKAGES = pkg-config libuv1-dev libssl-dev dnsutils unbound curl prometheus openssl dnsperf python3
-TOOLS = pkg-config dig unbound curl promtool openssl dnsperf python3
+# Build: libuv, OpenSSL. Tests: dig, unbound (a real resolver), curl, promtool, openssl, dnsperf,
+# chromium (the status page in a real browser).
+APT_PACKAGES = pkg-config libuv1-dev libssl-dev dnsutils unbound curl prometheus openssl dnsperf python3 chromium
+TOOLS = pkg-config dig unbound curl promtool openssl dnsperf python3 chromium
 
 .PHONY: deps build release run test clean bench-deps bench bench-quick soak fuzz-build fuzz fuzz-smoke test-asan memcheck-deps test-memcheck
 

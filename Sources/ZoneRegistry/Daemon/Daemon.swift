@@ -19,6 +19,8 @@ final class Daemon {
     var udpListeners: [ListenerKey: UDPListener] = [:]
     var tcpListeners: [ListenerKey: TCPListener] = [:]
     var httpServers: [HTTPListenAddress: HTTPServer] = [:]
+    /// The `control` API and the operator's overrides (Daemon+Control.swift); nil without `control`.
+    var control: OperatorControl?
     private var signals: [SignalWatcher] = []
     private var lameduckTimer: LoopTimer?
     /// Counters survive reloads: dashboards must not see a reset when the Corefile changes.
@@ -68,6 +70,17 @@ final class Daemon {
     }
 
     private func apply(_ next: Configuration) throws(ApplyError) {
+        let nextControl = prepareControl(for: next)
+        do {
+            try apply(next, control: nextControl)
+        } catch {
+            if nextControl !== control { nextControl?.stop() }
+            throw error
+        }
+        commit(nextControl, next)
+    }
+
+    private func apply(_ next: Configuration, control nextControl: OperatorControl?) throws(ApplyError) {
         let nextBlocks = Daemon.makeBlocks(next, previous: blocks)
         var nextMonitors: [HealthMonitor] = []
         for registry in nextBlocks.compactMap(\.registry) {
@@ -81,7 +94,7 @@ final class Daemon {
         }
         let endpoints: PendingEndpoints
         do {
-            endpoints = try prepareEndpoints(for: next)
+            endpoints = try prepareEndpoints(for: next, control: nextControl)
         } catch {
             throw ApplyError(description: error.description)
         }
@@ -178,6 +191,7 @@ final class Daemon {
         stopping = true
         logger.info("shutting down")
         lameduckTimer?.close()
+        control?.stop()
         monitors.forEach { $0.stop() }
         transfers.stop()
         udpListeners.values.forEach { $0.close() }

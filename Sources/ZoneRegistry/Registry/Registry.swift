@@ -23,6 +23,8 @@ final class Registry {
     let fallthroughZones: [WireName]
 
     private var healths: [PeerHealth]
+    /// Operator overrides by peer (SPEC §11), set through `setOverride`; nil is `auto`.
+    private var overrides: [OverrideState?]
     private var selection: Selection
 
     init(config: RegistryConfig, serial: UInt32, previous: Registry?) {
@@ -36,6 +38,7 @@ final class Registry {
         selection = Selection(config: config)
 
         healths = [PeerHealth](repeating: .unknown, count: config.peers.count)
+        overrides = [OverrideState?](repeating: nil, count: config.peers.count)
         if let previous {
             // SPEC §7: a reload keeps the health of peers whose host is unchanged.
             var kept: [DomainName: PeerHealth] = [:]
@@ -48,8 +51,23 @@ final class Registry {
         selection.recompute(healths: healths)
     }
 
+    /// What the probes say, before any override.
     func health(ofPeerAt index: Int) -> PeerHealth {
         healths.indices.contains(index) ? healths[index] : .unknown
+    }
+
+    func override(ofPeerAt index: Int) -> OverrideState? {
+        overrides.indices.contains(index) ? overrides[index] : nil
+    }
+
+    /// The one place an override and health combine into what answers use: a drain is down,
+    /// a forced up is up, otherwise the probes' verdict.
+    func effectiveHealth(ofPeerAt index: Int) -> PeerHealth {
+        switch override(ofPeerAt: index) {
+        case .drain: .down
+        case .up: .up
+        case nil: health(ofPeerAt: index)
+        }
     }
 
     /// Returns true when the set of healthy peers changed; then the SOA serial is bumped and
@@ -57,11 +75,24 @@ final class Registry {
     @discardableResult
     func setHealth(_ health: PeerHealth, ofPeerAt index: Int) -> Bool {
         guard healths.indices.contains(index) else { return false }
-        let before = healths[index].countsAsHealthy
+        let before = effectiveHealth(ofPeerAt: index).countsAsHealthy
         healths[index] = health
-        guard before != health.countsAsHealthy else { return false }
+        return effectiveHealthChanged(at: index, wasHealthy: before)
+    }
+
+    /// An operator's override (nil: back to `auto`); true when answers change, as `setHealth`.
+    @discardableResult
+    func setOverride(_ state: OverrideState?, ofPeerAt index: Int) -> Bool {
+        guard overrides.indices.contains(index) else { return false }
+        let before = effectiveHealth(ofPeerAt: index).countsAsHealthy
+        overrides[index] = state
+        return effectiveHealthChanged(at: index, wasHealthy: before)
+    }
+
+    private func effectiveHealthChanged(at index: Int, wasHealthy: Bool) -> Bool {
+        guard wasHealthy != effectiveHealth(ofPeerAt: index).countsAsHealthy else { return false }
         serial &+= 1
-        selection.recompute(healths: healths)
+        selection.recompute(healths: healths.indices.map(effectiveHealth))
         return true
     }
 
