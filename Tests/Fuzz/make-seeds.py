@@ -33,6 +33,12 @@ def tsig(message, keyname="k.fuzz.test", secret="ZnV6ei1rZXk=", time=1700000000,
     signed[10:12] = struct.pack(">H", struct.unpack(">H", message[10:12])[0] + 1)
     return bytes(signed)
 
+def ixfr(zone, serial, id=0x1234):
+    """RFC 1995 §3: the client's SOA (its serial) in the authority section."""
+    soa = name("ns." + zone) + name("hostmaster." + zone) + struct.pack(">IIIII", serial, 60, 10, 600, 30)
+    return (header(id, 0, 1, 0, 1, 0) + name(zone) + struct.pack(">HH", 251, 1)
+            + name(zone) + struct.pack(">HHIH", 6, 1, 0, len(soa)) + soa)
+
 A, NS, CNAME, SOA, MX, TXT, AAAA, SRV, ANY = 1, 2, 5, 6, 15, 16, 28, 33, 255
 peer1 = "peer-1-" + "h" * 20 + ".d.fuzz.test"
 long_c = "a" * 60 + "." + "b" * 60 + ".svc.c.fuzz.test"
@@ -88,6 +94,10 @@ dns = {
     "forward-pointer-answer": header(an=1) + name("www.d.fuzz.test") + b"\0\1\0\1" + b"\xc0\x40" + b"\0\1\0\1\0\0\0\0\0\0",
     "answer-rdlength-past-end": header(an=1) + name("www.d.fuzz.test") + b"\0\1\0\1" + b"\0\0\1\0\1\0\0\0\0\xff\xff",
     "axfr": query("d.fuzz.test", 252),
+    "axfr-tsig": tsig(query("d.fuzz.test", 252)),
+    "ixfr-serial-1": ixfr("d.fuzz.test", 1),
+    "ixfr-serial-future": ixfr("d.fuzz.test", 0xfffffff0),
+    "ixfr-c-zone-tsig": tsig(ixfr("c.fuzz.test", 7)),
     "any": query("www.d.fuzz.test", ANY),
 }
 
