@@ -6,7 +6,7 @@ SWIFT ?= swift
 APT_PACKAGES = pkg-config libuv1-dev libssl-dev dnsutils unbound curl prometheus openssl dnsperf python3 chromium python3-venv iproute2 nsd knot bind9 python3-dnspython
 TOOLS = pkg-config dig unbound curl promtool openssl dnsperf python3 chromium ip nsd knotd named
 
-.PHONY: deps build release run test clean bench-deps bench bench-quick soak fuzz-build fuzz fuzz-smoke test-asan memcheck-deps test-memcheck k8s-check image
+.PHONY: deps build release run test clean bench-deps bench bench-quick bench-probe-close soak fuzz-build fuzz fuzz-smoke test-asan memcheck-deps test-memcheck k8s-check image
 
 # apt only when a tool is missing, so repeated runs stay fast and offline.
 deps:
@@ -130,6 +130,12 @@ bench: bench-deps release
 # fails if the daemon answers under 99 % of the queries or the harness breaks.
 bench-quick: release
 	python3 bench/run.py --quick --servers zoneregistry,c-responder
+
+# Polite HTTP probe close vs reset (~3 min plus a release build of the old commit in /tmp):
+# the daemon's CPU probing 10,000 http peers/s and the TIME_WAIT sockets left after a minute,
+# before (commit cd75c72) and after, side by side. Appends a section to bench/RESULTS.md.
+bench-probe-close: release
+	python3 bench/probe_close.py --out bench/RESULTS.md
 
 # Soak (~11 min): 10 min at half the measured saturation QPS while 1,000 peers flap; fails if
 # RSS, open descriptors or loop handles grow, or under 99 % of queries are answered. Writes

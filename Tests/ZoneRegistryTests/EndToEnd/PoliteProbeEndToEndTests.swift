@@ -89,4 +89,29 @@ import Testing
         // The status line and headers said 200: the verdict is given before the flood is cut.
         #expect(daemon.stderrText.contains("peer p0-0.example.test. up"))
     }
+
+    /// `make run`'s example peer (Tests/Fixtures/peer.py, as examples/run.sh starts it) prints
+    /// nothing while it is probed over http, and over tcp, whose probes reset by design.
+    @Test func theExamplePeerPrintsNothingWhileProbed() throws {
+        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("zr-peer-\(UUID().uuidString).err")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errors) }
+        let peer = Process()
+        peer.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        peer.arguments = ["python3", DaemonProcess.packageRoot.appendingPathComponent("Tests/Fixtures/peer.py").path,
+                          "--address", "127.0.11.41", "--port", "8080"]
+        let output = Pipe()
+        peer.standardOutput = output
+        peer.standardError = try FileHandle(forWritingTo: errors)
+        try peer.run()
+        defer { kill(peer.processIdentifier, SIGKILL); peer.waitUntilExit() }
+        #expect(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).contains("ready"))
+        let daemon = try DaemonProcess(corefile: Self.corefile(timeout: "1s", endpoints: [
+            ("127.0.11.41", ""), ("127.0.11.41", "protocol tcp"),
+        ]))
+        usleep(UInt32(DaemonLaunch.scaled(1.5) * 1_000_000))
+        #expect(daemon.stderrText.contains("peer p0-0.example.test. up") && daemon.stderrText.contains("peer p1-0.example.test. up"))
+        let printed = try String(contentsOf: errors, encoding: .utf8)
+        #expect(printed.isEmpty, "peer.py printed: \(printed.prefix(500))")
+    }
 }
