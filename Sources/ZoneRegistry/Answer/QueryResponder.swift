@@ -133,8 +133,8 @@ final class QueryResponder {
             result = HandlerAnswer(rcode: .badVers, authoritative: false)    // RFC 6891 §6.1.3
         } else if let zone {
             outcome.zoneIndex = zone
-            result = handle(query, bytes: bytes, block: blocks[zone], transport: transport, client: client, writer: &writer,
-                            plan: &plan, outcome: &outcome)
+            result = handle(query, bytes: bytes, block: blocks[zone], transport: transport, client: client,
+                            authentication: authentication, writer: &writer, plan: &plan, outcome: &outcome)
         } else {
             result = HandlerAnswer(rcode: .refused, authoritative: false)
         }
@@ -162,11 +162,17 @@ final class QueryResponder {
     }
 
     /// The block's handler chain: `zoneregistry` first, then `whoami`, else REFUSED.
-    private func handle(_ query: ParsedQuery, bytes: UnsafeRawBufferPointer, block: ServerBlock, transport: Transport, client: ClientAddress,
-                        writer: inout MessageWriter, plan written: inout RegistryPlan?,
-                        outcome: inout QueryOutcome) -> HandlerAnswer {
+    private func handle(_ query: ParsedQuery, bytes: UnsafeRawBufferPointer, block: ServerBlock, transport: Transport,
+                        client: ClientAddress, authentication: TSIGAuthentication, writer: inout MessageWriter,
+                        plan written: inout RegistryPlan?, outcome: inout QueryOutcome) -> HandlerAnswer {
         if let registry = block.registry, query.qclass == .in || query.qclass == .any,
            let zone = registryZone(of: registry) {
+            if let exchange = block.quorum, name.length == exchange.reservedNames[zone].wire.count,
+               name.isAtOrBelow(exchange.reservedNames[zone]) {
+                outcome.registryZoneIndex = zone
+                return quorumAnswer(query, exchange: exchange, registry: registry, zone: zone,
+                                    authentication: authentication, writer: &writer)
+            }
             if query.qtype == .axfr || query.qtype == .ixfr, let transfers = block.transfers {
                 outcome.registryZoneIndex = zone
                 let request = TransferRequest(query: query, bytes: bytes, registryZone: zone,

@@ -57,6 +57,7 @@ extension Daemon {
     private func metricsResponse() -> HTTPResponse {
         var text = PrometheusText(capacity: lastMetricsSize + lastMetricsSize / 8)
         peerGauges.render(monitors: monitors, into: &text)
+        QuorumGauges.render(exchanges: exchanges, into: &text)
         probeMetrics.render(into: &text)
         metrics.render(into: &text)
         transfers.render(into: &text)

@@ -22,7 +22,13 @@ final class Registry {
     /// Fallthrough zones prepared for matching; empty when fallthrough covers every zone.
     let fallthroughZones: [WireName]
 
-    private var healths: [PeerHealth]
+    /// This master's own verdicts (rise/fall applied), as `setHealth` reports them.
+    private(set) var healths: [PeerHealth]
+    /// What answers use: `healths` combined with the fellow masters' votes in
+    /// `combinedHealth(ofPeerAt:)` (Registry+Votes.swift), the one place health is combined.
+    private(set) var effectiveHealths: [PeerHealth]
+    /// Fellow masters' votes per peer (SPEC §9); nil without `quorum`.
+    private(set) var votes: PeerVotes?
     private var selection: Selection
 
     init(config: RegistryConfig, serial: UInt32, previous: Registry?) {
@@ -36,32 +42,57 @@ final class Registry {
         selection = Selection(config: config)
 
         healths = [PeerHealth](repeating: .unknown, count: config.peers.count)
+        effectiveHealths = healths
         if let previous {
             // SPEC §7: a reload keeps the health of peers whose host is unchanged.
             var kept: [DomainName: PeerHealth] = [:]
             for (index, peer) in previous.config.peers.enumerated() { kept[peer.host] = previous.healths[index] }
             for (index, peer) in config.peers.enumerated() { healths[index] = kept[peer.host] ?? .unknown }
+            effectiveHealths = healths
             self.serial = max(serial, previous.serial &+ 1)
         } else {
             self.serial = serial
         }
-        selection.recompute(healths: healths)
+        selection.recompute(healths: effectiveHealths)
     }
 
+    /// The health answers use for the peer (own verdict combined with votes).
     func health(ofPeerAt index: Int) -> PeerHealth {
-        healths.indices.contains(index) ? healths[index] : .unknown
+        effectiveHealths.indices.contains(index) ? effectiveHealths[index] : .unknown
     }
 
-    /// Returns true when the set of healthy peers changed; then the SOA serial is bumped and
-    /// cached selections are recomputed. `unknown` → `up` changes nothing an answer shows.
+    /// Takes this master's own verdict. Returns true when the set of healthy peers changed;
+    /// then the SOA serial is bumped and cached selections are recomputed. `unknown` → `up`
+    /// changes nothing an answer shows.
     @discardableResult
     func setHealth(_ health: PeerHealth, ofPeerAt index: Int) -> Bool {
         guard healths.indices.contains(index) else { return false }
-        let before = healths[index].countsAsHealthy
         healths[index] = health
-        guard before != health.countsAsHealthy else { return false }
+        return recombine(index..<(index + 1))
+    }
+
+    /// Takes the fellow masters' votes (nil: none, this master decides alone) and recombines.
+    @discardableResult
+    func setVotes(_ votes: PeerVotes?) -> Bool {
+        self.votes = votes
+        return recombine(healths.indices)
+    }
+
+    /// Raises the serial to `candidate` when it is ahead (RFC 1982); never lowers it.
+    func adoptSerial(_ candidate: UInt32) {
+        if SerialNumber.isAhead(candidate, of: serial) { serial = candidate }
+    }
+
+    private func recombine(_ peers: Range<Int>) -> Bool {
+        var changed = false
+        for index in peers {
+            let next = combinedHealth(ofPeerAt: index)
+            if next.countsAsHealthy != effectiveHealths[index].countsAsHealthy { changed = true }
+            effectiveHealths[index] = next
+        }
+        guard changed else { return false }
         serial &+= 1
-        selection.recompute(healths: healths)
+        selection.recompute(healths: effectiveHealths)
         return true
     }
 
