@@ -1,10 +1,12 @@
 # Two commands for a fresh machine: `make run` and `make test`. Both install what they need.
 SWIFT ?= swift
-# Build: libuv, OpenSSL. Tests: dig, unbound (a real resolver), curl, promtool, openssl, dnsperf.
-APT_PACKAGES = pkg-config libuv1-dev libssl-dev dnsutils unbound curl prometheus openssl dnsperf python3
-TOOLS = pkg-config dig unbound curl promtool openssl dnsperf python3
+# Build: libuv, OpenSSL. Tests: dig, unbound (a real resolver), curl, promtool, openssl, dnsperf,
+# chromium (the status page in a real browser), python3-venv for k8s-check, iproute2 (`ip`) for
+# the pod-security test's network namespace.
+APT_PACKAGES = pkg-config libuv1-dev libssl-dev dnsutils unbound curl prometheus openssl dnsperf python3 chromium python3-venv iproute2
+TOOLS = pkg-config dig unbound curl promtool openssl dnsperf python3 chromium ip
 
-.PHONY: deps build release run test clean bench-deps bench bench-quick soak fuzz-build fuzz fuzz-smoke test-asan memcheck-deps test-memcheck
+.PHONY: deps build release run test clean bench-deps bench bench-quick soak fuzz-build fuzz fuzz-smoke test-asan memcheck-deps test-memcheck k8s-check image
 
 # apt only when a tool is missing, so repeated runs stay fast and offline.
 deps:
@@ -24,10 +26,12 @@ release: deps
 run: release
 	examples/run.sh
 
-# Everything CI runs: unit and end-to-end tests, the bench smoke, each fuzzer for 60 s,
-# the unit tests under AddressSanitizer and the end-to-end daemons under valgrind memcheck.
+# Everything CI runs: unit and end-to-end tests, the Kubernetes manifests, the bench smoke,
+# each fuzzer for 60 s, the unit tests under AddressSanitizer and the end-to-end daemons under
+# valgrind memcheck.
 test: build
 	$(SWIFT) test
+	$(MAKE) k8s-check
 	$(MAKE) bench-quick
 	$(MAKE) fuzz-smoke
 	$(MAKE) test-asan
@@ -84,6 +88,29 @@ test-memcheck: memcheck-deps
 
 clean:
 	rm -rf .build
+
+# deploy/kubernetes/ (~5 s after the first pip install): every manifest against the Kubernetes
+# 1.30 and 1.37 OpenAPI schemas (kubernetes-validate's bundled files: offline), references
+# between them, each Corefile through `zoneregistry -validate`; then Tests/K8s/test_check.py
+# breaks copies of the manifests and expects each break reported with its file and field.
+K8S_VENV = .build-k8s/venv
+$(K8S_VENV)/installed: Tests/K8s/requirements.txt
+	rm -rf $(K8S_VENV)
+	python3 -m venv $(K8S_VENV)
+	$(K8S_VENV)/bin/pip install --quiet --disable-pip-version-check -r Tests/K8s/requirements.txt
+	touch $@
+
+k8s-check: build $(K8S_VENV)/installed
+	$(K8S_VENV)/bin/python Tests/K8s/check.py --binary .build/debug/zoneregistry deploy/kubernetes
+	ZR_BINARY=$(CURDIR)/.build/debug/zoneregistry $(K8S_VENV)/bin/python -m unittest discover -s Tests/K8s
+
+# The container image (Containerfile) with podman, else docker. Not built on the project's
+# machines: they have no container engine and cannot pull the base images.
+IMAGE ?= zoneregistry:$(shell sed -n 's/.*static let version = "\(.*\)"/\1/p' Sources/ZoneRegistry/Daemon/ZoneRegistryCommand.swift)
+CONTAINER_ENGINE ?= $(shell command -v podman || command -v docker)
+image:
+	@test -n "$(CONTAINER_ENGINE)" || { echo "make image: neither podman nor docker is installed" >&2; exit 1; }
+	$(CONTAINER_ENGINE) build -f Containerfile -t $(IMAGE) .
 
 # Load harness (bench/): the daemon side by side with gdnsd, NSD, Knot and a C responder.
 BENCH_TOOLS = dnsperf gdnsd nsd knotd valgrind cc taskset python3

@@ -7,7 +7,8 @@ does (Apache's lingering close): its own side first (shutdown(SHUT_WR), after cl
 over TLS), then read until the prober's side ends. One JSON line per connection goes to
 --record:
   {"source": "127.0.11.61", "request": "GET /health HTTP/1.1", "headers": {"host": ...},
-   "end": "clean" | "reset" | "timeout", "close_notify": true | false | null, "seconds": 0.01}
+   "end": "clean" | "reset" | "timeout", "close_notify": true | false | null, "seconds": 0.01,
+   "sni": "app.example.org" (TLS only)}
 "clean": recv returned 0 (the prober sent FIN); "reset": ECONNRESET (RST). Prints "ready"
 once listening and nothing else."""
 import argparse, errno, ipaddress, json, socket, ssl, sys, threading, time
@@ -23,6 +24,8 @@ parser.add_argument("--pause", type=float, default=0.0,
                     help="write status line, headers and body separately, pausing this long between")
 parser.add_argument("--forever", type=float, default=None,
                     help="after the headers send body bytes forever, 1 KiB every this many seconds")
+parser.add_argument("--require-header", action="append", default=[], metavar="NAME:VALUE",
+                    help="answer 400 unless the request carries this header with this value")
 parser.add_argument("--cert")
 parser.add_argument("--key")
 args = parser.parse_args()
@@ -32,9 +35,12 @@ if not ipaddress.ip_address(args.address).is_loopback:
 lock = threading.Lock()
 record = open(args.record, "a", buffering=1)
 context = None
+server_names = {}  # id(SSLSocket) -> the SNI the client sent
 if args.cert:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(args.cert, args.key)
+    context.sni_callback = lambda sslobj, name, _: server_names.__setitem__(id(sslobj), name)
+required = [(n.strip().lower(), v.strip()) for n, _, v in (h.partition(":") for h in args.require_header)]
 
 
 def write(entry):
@@ -57,9 +63,12 @@ def read_head(conn):
     return lines[0], headers
 
 
-def respond(conn):
+def respond(conn, headers):
     body = args.body.encode()
-    head = f"HTTP/1.1 {args.status}\r\n".encode()
+    status = args.status
+    if any(headers.get(name) != value for name, value in required):
+        status, body = "400 Bad Request", b"missing required header\n"
+    head = f"HTTP/1.1 {status}\r\n".encode()
     fields = "".join(f"{h}\r\n" for h in args.header)
     if args.forever is None:
         fields += f"Content-Length: {len(body)}\r\n"
@@ -96,9 +105,11 @@ def serve(raw, source):
     try:
         if context:
             conn = context.wrap_socket(raw, server_side=True)  # takes over raw's descriptor
+        if context:
+            entry["sni"] = server_names.pop(id(conn), None)
         entry["request"], entry["headers"] = read_head(conn)
         if entry["request"]:
-            respond(conn)
+            respond(conn, entry["headers"])
         if context:
             try:
                 conn = conn.unwrap()  # close_notify, then the prober's close_notify

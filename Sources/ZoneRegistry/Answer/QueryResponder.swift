@@ -27,7 +27,7 @@ final class QueryResponder {
     /// nothing is left out for lack of room.
     private let templateScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: WireLimit.maxMessage, alignment: 16)
     /// The rest of a zone transfer whose first message `respond` just wrote (TCP only).
-    private var pendingStream: ResponseStream?
+    var pendingStream: TransferStream?
     /// TSIG's clock (RFC 8945 §5.2.3); tests set a fixed one.
     var clock: () -> UInt64 = QueryResponder.wallClock
 
@@ -129,12 +129,18 @@ final class QueryResponder {
         var plan: RegistryPlan?
         if let refusal = authentication.refusal {
             result = HandlerAnswer(rcode: refusal, authoritative: false)
+            if let zone { countRefusedTransfer(query, block: blocks[zone], client: client, rcode: refusal) }
         } else if let edns = query.edns, edns.version > 0 {
             result = HandlerAnswer(rcode: .badVers, authoritative: false)    // RFC 6891 §6.1.3
         } else if let zone {
             outcome.zoneIndex = zone
-            result = handle(query, bytes: bytes, block: blocks[zone], transport: transport, client: client,
-                            authentication: authentication, writer: &writer, plan: &plan, outcome: &outcome)
+            if let transfer = transferAnswer(query, bytes, block: blocks[zone], transport: transport, client: client,
+                                             authentication: authentication, writer: &writer, outcome: &outcome) {
+                result = transfer
+            } else {
+                result = handle(query, block: blocks[zone], transport: transport, client: client,
+                                authentication: authentication, writer: &writer, plan: &plan, outcome: &outcome)
+            }
         } else {
             result = HandlerAnswer(rcode: .refused, authoritative: false)
         }
@@ -144,7 +150,11 @@ final class QueryResponder {
         }
         finish(&writer, header: query.header, questionCount: 1, result, edns: query.edns,
                truncated: result.sectionsOverflowed && transport == .udp, outcome: &outcome)
-        sign(response, authentication, outcome: &outcome)
+        if let stream = pendingStream, case .verified(let verified) = authentication {
+            signTransfer(response, verified, stream: stream, outcome: &outcome)
+        } else {
+            sign(response, authentication, outcome: &outcome)
+        }
         if tsig?.requiresSignature(qtype: query.qtype, name: name) == true { return }
         if let key, let plan, plan.isTemplatable, let zone = outcome.zoneIndex,
            let registryZone = outcome.registryZoneIndex {
@@ -162,8 +172,8 @@ final class QueryResponder {
     }
 
     /// The block's handler chain: `zoneregistry` first, then `whoami`, else REFUSED.
-    private func handle(_ query: ParsedQuery, bytes: UnsafeRawBufferPointer, block: ServerBlock, transport: Transport,
-                        client: ClientAddress, authentication: TSIGAuthentication, writer: inout MessageWriter,
+    private func handle(_ query: ParsedQuery, block: ServerBlock, transport: Transport, client: ClientAddress,
+                        authentication: TSIGAuthentication, writer: inout MessageWriter,
                         plan written: inout RegistryPlan?, outcome: inout QueryOutcome) -> HandlerAnswer {
         if let registry = block.registry, query.qclass == .in || query.qclass == .any,
            let zone = registryZone(of: registry) {
@@ -172,15 +182,6 @@ final class QueryResponder {
                 outcome.registryZoneIndex = zone
                 return quorumAnswer(query, exchange: exchange, registry: registry, zone: zone,
                                     authentication: authentication, writer: &writer)
-            }
-            if query.qtype == .axfr || query.qtype == .ixfr, let transfers = block.transfers {
-                outcome.registryZoneIndex = zone
-                let request = TransferRequest(query: query, bytes: bytes, registryZone: zone,
-                                              atApex: name.labelCount == registry.zones[zone].name.labelCount,
-                                              transport: transport, client: client)
-                let (result, stream) = transfers.answer(request, into: &writer)
-                if transport == .tcp { pendingStream = stream }
-                return result
             }
             let plan = RegistryPlan.classify(name, qtype: query.qtype, zone: zone, in: registry)
             if !(plan.fallsThrough && fallsThrough(registry)) {
@@ -196,7 +197,7 @@ final class QueryResponder {
         return HandlerAnswer(rcode: .refused, authoritative: false)
     }
 
-    private func registryZone(of registry: Registry) -> Int? {
+    func registryZone(of registry: Registry) -> Int? {
         var best: Int?
         for index in registry.zones.indices where name.isAtOrBelow(registry.zones[index].name) {
             if best == nil || registry.zones[index].name.labelCount > registry.zones[best!].name.labelCount {

@@ -3,7 +3,9 @@
 protocol TransferResponder: AnyObject {
     /// Writes the first response message after the question already in `writer`; a
     /// transfer that needs more messages (TCP only) returns the stream of the rest.
-    func answer(_ request: TransferRequest, into writer: inout MessageWriter) -> (HandlerAnswer, ResponseStream?)
+    func answer(_ request: TransferRequest, into writer: inout MessageWriter) -> (HandlerAnswer, TransferStream?)
+    /// A request the TSIG checks answered `rcode` before it got here: counted and logged.
+    func rejected(_ request: TransferRequest, rcode: Rcode)
 }
 
 /// One AXFR/IXFR query in a zone of the block's registry.
@@ -17,4 +19,6 @@ struct TransferRequest {
     let atApex: Bool
     let transport: Transport
     let client: ClientAddress
+    /// The TSIG key the request was verified with; nil when unsigned.
+    let keyName: DomainName?
 }

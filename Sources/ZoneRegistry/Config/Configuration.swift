@@ -51,6 +51,7 @@ struct ServerBlockConfig: Sendable, Equatable {
     var health: HealthDirective?
     var ready: HTTPListenAddress?
     var prometheus: HTTPListenAddress?
+    var control: ControlDirective?
     var log = false
     var errors = false
     var debug = false

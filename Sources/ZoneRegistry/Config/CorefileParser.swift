@@ -19,6 +19,7 @@ enum CorefileParser {
         }
         let servers = blocks.compactMap { ServerBlockParser.parse($0, defaultPort: defaultPort, &diagnostics) }
         checkUniqueZones(blocks, defaultPort: defaultPort, &diagnostics)
+        checkOneControl(servers, &diagnostics)
         guard diagnostics.isEmpty else { throw diagnostics.sorted }
         return Configuration(servers: servers)
     }
@@ -49,6 +50,15 @@ enum CorefileParser {
             if posix.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(posix.code))) }
         }
         return error.localizedFailureReason ?? error.localizedDescription
+    }
+
+    /// One control API drives every registry of the daemon; a second would be a second truth.
+    private static func checkOneControl(_ servers: [ServerBlockConfig], _ diagnostics: inout Diagnostics) {
+        let controls = servers.compactMap(\.control)
+        guard let first = controls.first else { return }
+        for other in controls.dropFirst() {
+            diagnostics.error(other.location, "control: given in a second server block; first at \(first.location), one control API serves every zone")
+        }
     }
 
     /// Two keys serving the same zone on the same port, in one block or in two, leave no rule

@@ -25,7 +25,8 @@ enum PeerParser {
         var peer = PeerConfig(host: host, location: hostToken.location)
         var seen = SeenKeywords()
         var tlsOptions: [Directive] = []
-        for option in block.directives where seen.isFirst(option, shape, &diagnostics) {
+        for option in block.directives
+        where ProbeOptionParser.repeatable.contains(option.keyword) || seen.isFirst(option, shape, &diagnostics) {
             if option.keyword.hasPrefix("tls_") { tlsOptions.append(option) }
             apply(option, to: &peer, &diagnostics)
         }

@@ -4,13 +4,34 @@
 /// here". `PeerConfig.probe` holds the options in effect, the peer's own over the defaults.
 struct ProbeOptions: Sendable, Equatable {
     var source: ProbeSource?
+    /// `expect STATUS...`; nil: 200 only (SPEC §5).
+    var expect: ExpectedStatus?
+    /// `expect_body TEXT`: a substring of the first 64 KiB of the body.
+    var expectBody: String?
+    /// `header NAME VALUE`, in the order written; names unique case-insensitively.
+    var headers: [ProbeHeader] = []
+    /// `host NAME`: the Host header and the TLS name (SNI and certificate check).
+    var host: DomainName?
 
-    /// Every option not given here taken from `defaults` (a peer's own value wins whole).
+    /// Every option not given here taken from `defaults`: a peer's own value wins whole,
+    /// except headers, which win per name (the registry's others are still sent).
     func over(_ defaults: ProbeOptions) -> ProbeOptions {
         var merged = self
         if merged.source == nil { merged.source = defaults.source }
+        if merged.expect == nil { merged.expect = defaults.expect }
+        if merged.expectBody == nil { merged.expectBody = defaults.expectBody }
+        if merged.host == nil { merged.host = defaults.host }
+        let own = Set(headers.map { $0.name.lowercased() })
+        merged.headers = defaults.headers.filter { !own.contains($0.name.lowercased()) } + headers
         return merged
     }
+}
+
+/// One `header NAME VALUE`: sent verbatim in every probe request.
+struct ProbeHeader: Sendable, Equatable {
+    var name: String
+    var value: String
+    var location: SourceLocation
 }
 
 /// `probe_source ADDR [ADDR]`: the local addresses probes leave from, at most one per family.

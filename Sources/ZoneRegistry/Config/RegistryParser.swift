@@ -33,7 +33,9 @@ enum RegistryParser {
                     registry.nameServers.append(server)
                 }
             default:
-                if seen.isFirst(option, shape, &diagnostics) { apply(option, to: &registry, &diagnostics) }
+                if ProbeOptionParser.repeatable.contains(option.keyword) || seen.isFirst(option, shape, &diagnostics) {
+                    apply(option, to: &registry, &diagnostics)
+                }
             }
         }
         for index in registry.peers.indices {

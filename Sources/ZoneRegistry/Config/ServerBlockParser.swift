@@ -2,7 +2,7 @@
 /// find in the block, continuing at the next directive after each one.
 enum ServerBlockParser {
     static let directives = [
-        "bind", "zoneregistry", "whoami", "health", "ready", "prometheus", "log", "errors", "debug", "tsig", "transfer",
+        "bind", "zoneregistry", "whoami", "health", "ready", "prometheus", "control", "log", "errors", "debug", "tsig", "transfer",
     ]
 
     private static let shape = DirectiveShape(component: nil)
@@ -70,6 +70,8 @@ enum ServerBlockParser {
         case "prometheus":
             let localhost = HTTPListenAddress(host: .v4(IPv4Address(value: 0x7f00_0001)), port: 9153)
             server.prometheus = httpAddress(d, default: localhost, &diagnostics)
+        case "control":
+            server.control = ControlParser.parse(d, &diagnostics)
         case "log":
             server.log = shape.bare(d, usage: "log", &diagnostics)
         case "errors":

@@ -10,17 +10,20 @@ extension Daemon {
         }
     }
 
-    func prepareEndpoints(for configuration: Configuration) throws(LoopError) -> PendingEndpoints {
+    func prepareEndpoints(for configuration: Configuration, control: OperatorControl?) throws(LoopError) -> PendingEndpoints {
         var routes: [HTTPListenAddress: [String: HTTPServer.Route]] = [:]
         for server in configuration.servers {
             if let health = server.health {
-                routes[health.address, default: [:]]["/health"] = { .text(200, "OK") }
+                routes[health.address, default: [:]]["/health"] = .get { .text(200, "OK") }
             }
             if let ready = server.ready {
-                routes[ready, default: [:]]["/ready"] = { [unowned self] in self.readiness() }
+                routes[ready, default: [:]]["/ready"] = .get { [unowned self] in self.readiness() }
             }
             if let prometheus = server.prometheus {
-                routes[prometheus, default: [:]]["/metrics"] = { [unowned self] in self.metricsResponse() }
+                routes[prometheus, default: [:]]["/metrics"] = .get { [unowned self] in self.metricsResponse() }
+            }
+            if let directive = server.control, let control {
+                routes[directive.address, default: [:]].merge(control.routes) { $1 }
             }
         }
         var pending = PendingEndpoints(routes: routes, opened: [:])
@@ -58,6 +61,7 @@ extension Daemon {
         var text = PrometheusText(capacity: lastMetricsSize + lastMetricsSize / 8)
         peerGauges.render(monitors: monitors, into: &text)
         QuorumGauges.render(exchanges: exchanges, into: &text)
+        OverrideGauges.render(registries: monitors.map(\.registry), into: &text)
         probeMetrics.render(into: &text)
         metrics.render(into: &text)
         transfers.render(into: &text)

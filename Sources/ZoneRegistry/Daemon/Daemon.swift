@@ -21,6 +21,8 @@ final class Daemon {
     var udpListeners: [ListenerKey: UDPListener] = [:]
     var tcpListeners: [ListenerKey: TCPListener] = [:]
     var httpServers: [HTTPListenAddress: HTTPServer] = [:]
+    /// The `control` API and the operator's overrides (Daemon+Control.swift); nil without `control`.
+    var control: OperatorControl?
     private var signals: [SignalWatcher] = []
     private var lameduckTimer: LoopTimer?
     /// Counters survive reloads: dashboards must not see a reset when the Corefile changes.
@@ -70,6 +72,17 @@ final class Daemon {
     }
 
     private func apply(_ next: Configuration) throws(ApplyError) {
+        let nextControl = prepareControl(for: next)
+        do {
+            try apply(next, control: nextControl)
+        } catch {
+            if nextControl !== control { nextControl?.stop() }
+            throw error
+        }
+        commit(nextControl, next)
+    }
+
+    private func apply(_ next: Configuration, control nextControl: OperatorControl?) throws(ApplyError) {
         let nextBlocks = Daemon.makeBlocks(next, previous: blocks)
         var nextMonitors: [HealthMonitor] = []
         for registry in nextBlocks.compactMap(\.registry) {
@@ -84,7 +97,7 @@ final class Daemon {
         let nextExchanges = makeExchanges(blocks: nextBlocks, monitors: nextMonitors)
         let endpoints: PendingEndpoints
         do {
-            endpoints = try prepareEndpoints(for: next)
+            endpoints = try prepareEndpoints(for: next, control: nextControl)
         } catch {
             throw ApplyError(description: error.description)
         }
@@ -184,6 +197,7 @@ final class Daemon {
         stopping = true
         logger.info("shutting down")
         lameduckTimer?.close()
+        control?.stop()
         monitors.forEach { $0.stop() }
         exchanges.forEach { $0.stop() }
         transfers.stop()

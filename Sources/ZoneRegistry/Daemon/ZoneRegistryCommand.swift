@@ -8,7 +8,8 @@ struct ZoneRegistryCommand: ParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "zoneregistry",
-        abstract: "Authoritative DNS for one zone in front of several Kubernetes clusters, answering with the healthy ones."
+        abstract: "Authoritative DNS for one zone in front of several Kubernetes clusters, answering with the healthy ones.",
+        subcommands: [CtlCommand.self]
     )
 
     @Option(name: .customLong("conf", withSingleDash: true), help: "Corefile to load (default ./Corefile).")
@@ -95,5 +96,5 @@ struct ZoneRegistryCommand: ParsableCommand {
         }
     }
 
-    static let directives = ["bind", "debug", "errors", "health", "log", "prometheus", "ready", "whoami", "zoneregistry"]
+    static let directives = ["bind", "control", "debug", "errors", "health", "log", "prometheus", "ready", "whoami", "zoneregistry"]
 }

@@ -1,29 +1,37 @@
-/// A request head from an HTTP client through `HTTPRequestReader`, in the chunks the input
+/// A request from an HTTP client through `HTTPRequestReader`, in the chunks the input
 /// chooses (`FuzzChunks`). Whatever the split, the reader decides as it would on the whole
-/// input at once, never buffers far past its bound, and a request it accepts is well formed.
+/// input at once, never buffers far past its bounds, and a request it accepts is well formed.
 final class HTTPRequestFuzzer: FuzzChecker {
     private static let limit = 1024
+    private static let bodyLimit = 256
 
     func check(_ input: UnsafeRawBufferPointer) throws(FuzzViolation) {
         let split = FuzzChunks(input)
-        var chunked = HTTPRequestReader(limit: Self.limit)
+        var chunked = HTTPRequestReader(limit: Self.limit, bodyLimit: Self.bodyLimit)
         var fed = 0
         var result = HTTPRequestReader.Result.needMore
         for chunk in split.chunks {
             fed += chunk.count
             result = chunked.feed(chunk)
             if result != .needMore { break }
-            // The connection is closed as oversized once this many bytes came without a head end.
-            guard fed <= Self.limit else { throw FuzzViolation("still reading after \(fed) bytes, limit \(Self.limit)") }
+            // Past the head's bound without a head end the connection is closed; a body is
+            // read only when declared within its own bound.
+            guard fed <= Self.limit + Self.bodyLimit else {
+                throw FuzzViolation("still reading after \(fed) bytes, limits \(Self.limit) + \(Self.bodyLimit)")
+            }
         }
-        var whole = HTTPRequestReader(limit: Self.limit)
+        var whole = HTTPRequestReader(limit: Self.limit, bodyLimit: Self.bodyLimit)
         let wholeResult = whole.feed(Array(split.payload))
         guard result == wholeResult else {
             throw FuzzViolation("chunks of \(split.chunkSize) give \(result), whole input gives \(wholeResult)")
         }
-        if case .request(let method, let path) = result {
-            guard !method.isEmpty, path.hasPrefix("/"), !path.contains("?"), !path.contains(" ") else {
-                throw FuzzViolation("accepted a malformed request line: \(method) \(path)")
+        if case .request(let request) = result {
+            guard !request.method.isEmpty, request.path.hasPrefix("/") else {
+                throw FuzzViolation("accepted a malformed request line: \(request.method) \(request.path)")
+            }
+            let declared = request.header("content-length")?.split(separator: ",").first.flatMap { Int($0.trimmingSpaces) } ?? 0
+            guard request.body.count == declared, declared <= Self.bodyLimit else {
+                throw FuzzViolation("body of \(request.body.count) bytes, declared \(declared)")
             }
         }
     }

@@ -1,16 +1,35 @@
-/// The small HTTP/1.1 server behind `/health`, `/ready` and `/metrics`, on the DNS loop.
+/// The small HTTP/1.1 server behind `/health`, `/ready`, `/metrics` and the control API, on
+/// the DNS loop.
 ///
 /// Loop-owned. One server per listening address; several directives sharing an address add
 /// routes to the same server. Every response closes its connection. Slow or oversized
-/// requests are closed: a client has `requestTimeout` ms to send its head within `headLimit` bytes.
+/// requests are closed: a client has `requestTimeout` ms to send its request, the head within
+/// `headLimit` bytes and a body within `bodyLimit`.
 final class HTTPServer {
-    typealias Route = () -> HTTPResponse
+    /// What answers one path (or, with `prefix`, every path below it).
+    struct Route {
+        /// Methods answered; GET implies HEAD (RFC 9110 §9.3.2).
+        var methods: Set<String>
+        var prefix = false
+        var handle: (HTTPRequest) -> HTTPResponse
+
+        /// A read-only endpoint (`/health`, `/metrics`).
+        static func get(_ body: @escaping () -> HTTPResponse) -> Route {
+            Route(methods: ["GET"]) { _ in body() }
+        }
+
+        func allows(_ method: String) -> Bool {
+            methods.contains(method) || (method == "HEAD" && methods.contains("GET"))
+        }
+    }
 
     let address: HTTPListenAddress
-    /// Routes by exact path; replaced on reload.
+    /// Routes by path; a `prefix` route's key ends in "/". Replaced on reload.
     var routes: [String: Route] = [:]
     let requestTimeoutMilliseconds: UInt64 = 5_000
     let maxConnections = 64
+    /// A body past this is refused with 413 before it is read.
+    static let bodyLimit = 64 * 1024
 
     private let loop: EventLoop
     private var servers: [StreamServer] = []
@@ -53,20 +72,35 @@ final class HTTPServer {
         connections[ObjectIdentifier(connection)] = nil
     }
 
-    fileprivate func response(method: String, path: String) -> HTTPResponse {
-        guard let route = routes[path] else { return .text(404, "404 page not found\n") }
-        guard method == "GET" || method == "HEAD" else { return .text(405, "method not allowed\n") }
-        return route()
+    fileprivate func response(_ request: HTTPRequest) -> HTTPResponse {
+        guard let route = route(for: request.path) else { return .text(404, "404 page not found\n") }
+        guard route.allows(request.method) else {
+            var response = HTTPResponse.text(405, "method not allowed\n")
+            let allowed = route.methods.contains("GET") ? route.methods.union(["HEAD"]) : route.methods
+            // RFC 9110 §15.5.6: a 405 names the methods the resource does support.
+            response.headers = [("Allow", allowed.sorted().joined(separator: ", "))]
+            return response
+        }
+        return route.handle(request)
+    }
+
+    private func route(for path: String) -> Route? {
+        if let exact = routes[path], !exact.prefix { return exact }
+        return routes.filter { $0.value.prefix && path.hasPrefix($0.key) }.max { $0.key.count < $1.key.count }?.value
     }
 }
 
-/// One client of an `HTTPServer`: read one request head, answer, close.
+/// One client of an `HTTPServer`: read one request, answer, close.
 private final class HTTPConnection {
     unowned let server: HTTPServer
     private var stream: TCPStream?
-    private var reader = HTTPRequestReader()
+    private var reader = HTTPRequestReader(bodyLimit: HTTPServer.bodyLimit)
     private let timer: LoopTimer
     private var done = false
+    /// After a 413 the unread body is read and dropped until the client closes: closing with
+    /// bytes unread would send a reset, and the client could lose the response it was sent.
+    private var draining = false
+    private static let drainMilliseconds: UInt64 = 2_000
 
     init(server: HTTPServer, loop: EventLoop) {
         self.server = server
@@ -86,36 +120,73 @@ private final class HTTPConnection {
     }
 
     private func handle(_ event: TCPStream.Event) {
+        if draining {
+            if case .received = event { return }
+            finishDraining()
+            return
+        }
         guard !done else { return }
         switch event {
         case .received(let bytes):
             switch reader.feed(bytes) {
             case .needMore: break
-            case .bad: respond(.text(400, "bad request\n"), includeBody: true)
+            case .bad(let reason): respond(.text(400, "bad request: \(reason)\n"), includeBody: true)
             case .oversized: respond(.text(431, "request header too large\n"), includeBody: true)
-            case .request(let method, let path):
-                respond(server.response(method: method, path: path), includeBody: method != "HEAD")
+            case .unsupportedTransferCoding:
+                respond(.text(501, "transfer codings are not supported; send the body with Content-Length\n"), includeBody: true)
+            case .bodyTooLarge(let declared):
+                respond(.text(413, "request body of \(declared) bytes is over the limit of \(HTTPServer.bodyLimit) bytes\n"),
+                        includeBody: true, thenDrain: true)
+            case .request(var request):
+                request.client = stream?.peerAddress().map(HTTPConnection.describe) ?? "unknown"
+                respond(server.response(request), includeBody: request.method != "HEAD")
             }
         case .endOfStream, .failed, .connected:
             close()
         }
     }
 
-    func respond(_ response: HTTPResponse, includeBody: Bool) {
+    static func describe(_ address: ClientAddress) -> String {
+        switch address {
+        case .v4(let ip, let port): "\(ip):\(port)"
+        case .v6(let ip, let port): "[\(ip)]:\(port)"
+        }
+    }
+
+    func respond(_ response: HTTPResponse, includeBody: Bool, thenDrain: Bool = false) {
         guard !done else { return }
         done = true
-        timer.close()
+        if !thenDrain { timer.close() }
+        let close = !thenDrain
         if includeBody && !response.body.isEmpty {
             stream?.write(response.head)
-            stream?.write(response.body, thenClose: true)
+            stream?.write(response.body, thenClose: close)
         } else {
-            stream?.write(response.head, thenClose: true)
+            stream?.write(response.head, thenClose: close)
+        }
+        if thenDrain {
+            draining = true
+            timer.start(after: Self.drainMilliseconds) { [weak self] in self?.finishDraining() }
+            return
         }
         stream = nil
         server.finished(self)
     }
 
+    private func finishDraining() {
+        guard draining else { return }
+        draining = false
+        timer.close()
+        stream?.close()
+        stream = nil
+        server.finished(self)
+    }
+
     func close() {
+        if draining {
+            finishDraining()
+            return
+        }
         guard !done else { return }
         done = true
         timer.close()

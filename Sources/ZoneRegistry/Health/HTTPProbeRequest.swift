@@ -5,13 +5,17 @@ enum HTTPProbeRequest {
     /// `GET PATH HTTP/1.1` with `Host` = the peer host without the trailing dot (RFC 9110
     /// §7.2 takes a host name, not an absolute DNS name). The path is sent as configured, so
     /// the Corefile parser must refuse a path with spaces or control characters.
-    static func bytes(path: String, host: DomainName, version: String) -> [UInt8] {
-        let text = "GET \(path) HTTP/1.1\r\n"
+    /// `headers` (`header NAME VALUE`) follow the probe's own, and a `User-Agent` among them
+    /// replaces the default one; the parser has refused `Host`, `Connection` and the framing
+    /// headers, and CR/LF in values.
+    static func bytes(path: String, host: DomainName, version: String, headers: [ProbeHeader] = []) -> [UInt8] {
+        let ownAgent = headers.contains { $0.name.lowercased() == "user-agent" }
+        var text = "GET \(path) HTTP/1.1\r\n"
             + "Host: \(hostHeader(host))\r\n"
             + "Connection: close\r\n"
-            + "User-Agent: zoneregistry/\(version)\r\n"
-            + "\r\n"
-        return Array(text.utf8)
+        if !ownAgent { text += "User-Agent: zoneregistry/\(version)\r\n" }
+        for header in headers { text += "\(header.name): \(header.value)\r\n" }
+        return Array((text + "\r\n").utf8)
     }
 
     static func hostHeader(_ host: DomainName) -> String {

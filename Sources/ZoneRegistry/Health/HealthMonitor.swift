@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 
 /// Probes every peer of one registry on its schedule and turns verdicts into health:
@@ -28,6 +29,8 @@ final class HealthMonitor {
     private let debug: Bool
     private let timeoutMilliseconds: Int
     private var states: [HealthState]
+    /// Last verdicts and changes, for `/status`.
+    private(set) var records: [ProbeRecord]
     private let ids: [Int]
     private let targets: [[AddressProbe.Target]]
     private let durationSlots: [Int]
@@ -62,9 +65,14 @@ final class HealthMonitor {
         let config = registry.config
         zoneLabel = config.zones.first?.description ?? "."
         var kept: [DomainName: HealthState] = [:]
+        var keptRecords: [DomainName: ProbeRecord] = [:]
         if let previous {
-            for (index, peer) in previous.registry.config.peers.enumerated() { kept[peer.host] = previous.states[index] }
+            for (index, peer) in previous.registry.config.peers.enumerated() {
+                kept[peer.host] = previous.states[index]
+                keptRecords[peer.host] = previous.records[index]
+            }
         }
+        records = config.peers.map { keptRecords[$0.host] ?? ProbeRecord() }
         states = config.peers.map { peer in
             let state = kept[peer.host]
             // A changed rise/fall starts counting afresh but keeps the verdict already reached.
@@ -73,32 +81,7 @@ final class HealthMonitor {
             return HealthState(rise: config.rise, fall: config.fall, health: state.health)
         }
         ids = config.peers.map { _ in limiter.makeID() }
-        var contexts: [String: TLSClientContext] = [:]
-        var targets: [[AddressProbe.Target]] = []
-        for peer in config.peers {
-            var context: TLSClientContext?
-            if peer.probeProtocol == .https {
-                let key = "\(peer.tlsInsecure) \(peer.tlsCAFile ?? "")"
-                if let cached = contexts[key] {
-                    context = cached
-                } else {
-                    do {
-                        context = try TLSClientContext(insecure: peer.tlsInsecure, caFile: peer.tlsCAFile)
-                    } catch {
-                        throw TLSSetupError(message: "\(peer.location): peer \(peer.host): \(error.message)")
-                    }
-                    contexts[key] = context
-                }
-            }
-            let request = peer.probeProtocol == .tcp ? [] : HTTPProbeRequest.bytes(path: peer.path, host: peer.host, version: ZoneRegistryCommand.version)
-            let addresses = [peer.ipv4.map { ListenHost.v4($0) }, peer.ipv6.map { ListenHost.v6($0) }].compactMap { $0 }
-            targets.append(addresses.map {
-                AddressProbe.Target(address: $0, port: peer.port, source: peer.probe.source?.address(toward: $0),
-                                    probeProtocol: peer.probeProtocol, request: request,
-                                    host: peer.host, tls: context, timeoutMilliseconds: config.timeoutMilliseconds)
-            })
-        }
-        self.targets = targets
+        targets = try AddressProbe.Target.all(for: config)
         debug = config.debug
         timeoutMilliseconds = config.timeoutMilliseconds
         durationSlots = metrics.durationSlots(zone: zoneLabel, peers: config.peers.map { $0.host.description })
@@ -126,6 +109,9 @@ final class HealthMonitor {
     var firstRoundDone: Bool { states.allSatisfy { $0.health != .unknown } }
 
     func health(ofPeerAt index: Int) -> PeerHealth { states[index].health }
+
+    /// Rise/fall progress of one peer, for `/status`.
+    func state(ofPeerAt index: Int) -> HealthState { states[index] }
 
     /// Starts the rounds: the first is spread over at most one second from now so a fresh
     /// daemon knows its peers quickly; later rounds repeat every `interval` from there,
@@ -251,9 +237,13 @@ final class HealthMonitor {
     private func record(_ verdict: ProbeVerdict, peer index: Int) {
         finishedRounds[index] += 1
         lastVerdictAt[index] = loop.nowMilliseconds
-        metrics.observeProbe(slot: durationSlots[index], seconds: Double(loop.nowMilliseconds - roundStarted[index]) / 1000)
+        let milliseconds = Int(loop.nowMilliseconds - roundStarted[index])
+        metrics.observeProbe(slot: durationSlots[index], seconds: Double(milliseconds) / 1000)
+        let now = Date()
+        records[index].observe(verdict, milliseconds: milliseconds, at: now)
         if debug { logger.debug("peer \(registry.config.peers[index].host) probe: \(verdict)") }
         guard let transition = states[index].record(verdict) else { return }
+        records[index].changed(to: transition.to, cause: transition.cause, at: now)
         let peer = registry.config.peers[index]
         registry.setHealth(transition.to, ofPeerAt: index)
         metrics.countTransition(zone: zoneLabel, peer: peer.host.description, to: transition.to)

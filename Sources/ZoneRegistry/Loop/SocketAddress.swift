@@ -27,12 +27,6 @@ enum SocketAddress {
         return storage
     }
 
-    /// The same for a body that cannot fail.
-    static func withSockaddrValue<R>(_ storage: sockaddr_storage, _ body: (UnsafePointer<sockaddr>) -> R) -> R {
-        var copy = storage
-        return withUnsafePointer(to: &copy) { body(zr_sockaddr($0)) }
-    }
-
     /// Runs `body` with `storage` viewed as the `sockaddr` libuv expects.
     static func withSockaddr<R>(_ storage: sockaddr_storage, _ body: (UnsafePointer<sockaddr>) throws(LoopError) -> R) throws(LoopError) -> R {
         var copy = storage

@@ -133,6 +133,18 @@ final class TCPStream {
         }
     }
 
+    /// The remote end's address (an HTTP client's, for the control API's logs); nil once closed.
+    func peerAddress() -> ClientAddress? {
+        guard !finished else { return nil }
+        var storage = sockaddr_storage()
+        var length = Int32(MemoryLayout<sockaddr_storage>.size)
+        return withUnsafeMutablePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                uv_tcp_getpeername(handle, address, &length) == 0 ? SocketAddress.client(address) : nil
+            }
+        }
+    }
+
     /// Ends the connection; no event is delivered after this. Safe to call more than once.
     func close() {
         handler = nil

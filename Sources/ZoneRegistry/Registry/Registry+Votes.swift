@@ -12,28 +12,15 @@ struct PeerVotes: Sendable, Equatable {
 }
 
 extension Registry {
-    /// The one place where a peer's health is combined (SPEC §9): this master's own verdict
-    /// (rise/fall applied) is one vote, each fresh fellow view that names the peer another;
-    /// the peer is up when at least half of the votes are up. With no fresh fellow (alone)
-    /// the own verdict stands. Overrides (SPEC §11) are to be applied here, after the votes.
-    func combinedHealth(ofPeerAt index: Int) -> PeerHealth {
-        let own = healths[index]
+    /// Where the fellow masters' votes combine with this master's own verdict (SPEC §9),
+    /// before overrides (`effectiveHealth`): the own verdict (rise/fall applied) is one vote,
+    /// each fresh fellow view that names the peer another; the peer is up when at least half
+    /// of the votes are up. With no fresh fellow (alone) the own verdict stands.
+    func votedHealth(ofPeerAt index: Int) -> PeerHealth {
+        let own = health(ofPeerAt: index)
         guard let votes, votes.seen.indices.contains(index), votes.seen[index] > 0 else { return own }
         let total = votes.seen[index] + 1
         let up = votes.up[index] + (own.countsAsHealthy ? 1 : 0)
         return 2 * up >= total ? .up : .down
-    }
-}
-
-/// RFC 1982 serial number arithmetic on 32 bits.
-enum SerialNumber {
-    /// `a` is greater than `b` in RFC 1982 §3.2's sense (undefined at exactly 2^31 apart: false).
-    static func isAhead(_ a: UInt32, of b: UInt32) -> Bool {
-        a != b && (a &- b) < 0x8000_0000
-    }
-
-    /// How far `a` is ahead of `b` (0 when it is not).
-    static func distance(_ a: UInt32, ahead b: UInt32) -> UInt32 {
-        isAhead(a, of: b) ? a &- b : 0
     }
 }

@@ -24,11 +24,13 @@ final class Registry {
 
     /// This master's own verdicts (rise/fall applied), as `setHealth` reports them.
     private(set) var healths: [PeerHealth]
-    /// What answers use: `healths` combined with the fellow masters' votes in
-    /// `combinedHealth(ofPeerAt:)` (Registry+Votes.swift), the one place health is combined.
-    private(set) var effectiveHealths: [PeerHealth]
-    /// Fellow masters' votes per peer (SPEC §9); nil without `quorum`.
+    /// Operator overrides by peer (SPEC §11), set through `setOverride`; nil is `auto`.
+    private var overrides: [OverrideState?]
+    /// Fellow masters' votes per peer (SPEC §9, Registry+Votes.swift); nil without `quorum`
+    /// or while every fellow is stale.
     private(set) var votes: PeerVotes?
+    /// `effectiveHealth` of every peer as last computed: what the selection was built from.
+    private var answered: [PeerHealth]
     private var selection: Selection
 
     init(config: RegistryConfig, serial: UInt32, previous: Registry?) {
@@ -42,28 +44,43 @@ final class Registry {
         selection = Selection(config: config)
 
         healths = [PeerHealth](repeating: .unknown, count: config.peers.count)
-        effectiveHealths = healths
+        overrides = [OverrideState?](repeating: nil, count: config.peers.count)
+        answered = healths
         if let previous {
             // SPEC §7: a reload keeps the health of peers whose host is unchanged.
             var kept: [DomainName: PeerHealth] = [:]
             for (index, peer) in previous.config.peers.enumerated() { kept[peer.host] = previous.healths[index] }
             for (index, peer) in config.peers.enumerated() { healths[index] = kept[peer.host] ?? .unknown }
-            effectiveHealths = healths
+            answered = healths
             self.serial = max(serial, previous.serial &+ 1)
         } else {
             self.serial = serial
         }
-        selection.recompute(healths: effectiveHealths)
+        selection.recompute(healths: healths)
     }
 
-    /// The health answers use for the peer (own verdict combined with votes).
+    /// What the probes say, before any override.
     func health(ofPeerAt index: Int) -> PeerHealth {
-        effectiveHealths.indices.contains(index) ? effectiveHealths[index] : .unknown
+        healths.indices.contains(index) ? healths[index] : .unknown
     }
 
-    /// Takes this master's own verdict. Returns true when the set of healthy peers changed;
-    /// then the SOA serial is bumped and cached selections are recomputed. `unknown` → `up`
-    /// changes nothing an answer shows.
+    func override(ofPeerAt index: Int) -> OverrideState? {
+        overrides.indices.contains(index) ? overrides[index] : nil
+    }
+
+    /// The one place an override and health combine into what answers use: a drain is down,
+    /// a forced up is up, otherwise the probes' verdict combined with the fellow masters'
+    /// votes (`votedHealth`, Registry+Votes.swift).
+    func effectiveHealth(ofPeerAt index: Int) -> PeerHealth {
+        switch override(ofPeerAt: index) {
+        case .drain: .down
+        case .up: .up
+        case nil: votedHealth(ofPeerAt: index)
+        }
+    }
+
+    /// Returns true when the set of healthy peers changed; then the SOA serial is bumped and
+    /// cached selections are recomputed. `unknown` → `up` changes nothing an answer shows.
     @discardableResult
     func setHealth(_ health: PeerHealth, ofPeerAt index: Int) -> Bool {
         guard healths.indices.contains(index) else { return false }
@@ -71,7 +88,7 @@ final class Registry {
         return recombine(index..<(index + 1))
     }
 
-    /// Takes the fellow masters' votes (nil: none, this master decides alone) and recombines.
+    /// Takes the fellow masters' votes (nil: none, this master decides alone), as `setHealth`.
     @discardableResult
     func setVotes(_ votes: PeerVotes?) -> Bool {
         self.votes = votes
@@ -83,16 +100,26 @@ final class Registry {
         if SerialNumber.isAhead(candidate, of: serial) { serial = candidate }
     }
 
+    /// An operator's override (nil: back to `auto`); true when answers change, as `setHealth`.
+    @discardableResult
+    func setOverride(_ state: OverrideState?, ofPeerAt index: Int) -> Bool {
+        guard overrides.indices.contains(index) else { return false }
+        overrides[index] = state
+        return recombine(index..<(index + 1))
+    }
+
+    /// Recomputes `effectiveHealth` for `peers`; when the healthy set changed, bumps the serial
+    /// and rebuilds the selection.
     private func recombine(_ peers: Range<Int>) -> Bool {
         var changed = false
         for index in peers {
-            let next = combinedHealth(ofPeerAt: index)
-            if next.countsAsHealthy != effectiveHealths[index].countsAsHealthy { changed = true }
-            effectiveHealths[index] = next
+            let next = effectiveHealth(ofPeerAt: index)
+            if next.countsAsHealthy != answered[index].countsAsHealthy { changed = true }
+            answered[index] = next
         }
         guard changed else { return false }
         serial &+= 1
-        selection.recompute(healths: effectiveHealths)
+        selection.recompute(healths: answered)
         return true
     }
 

@@ -1,14 +1,15 @@
 import Logging
 
-/// Sends NOTIFY (RFC 1996) for a zone's new serial to every `to` address and retransmits
-/// until each one acknowledges: after 1, 2, 4 and 8 s, then gives up 16 s after the fifth
-/// message (RFC 1996 §3.6 leaves the schedule to the primary). A newer serial replaces a
-/// NOTIFY still being retried: only the latest version matters to a secondary.
+/// Sends NOTIFY (RFC 1996) for a zone's new serial to every `to` address and asks again
+/// until each one answers: each attempt waits twice as long as the one before (1, 2, 4, 8,
+/// 16 s), then it gives up, 31 s after the first (RFC 1996 §3.6 leaves the schedule to the
+/// primary). A newer serial replaces a NOTIFY still being retried: only the latest version
+/// matters to a secondary. Each attempt is one `DNSQueryClient` exchange.
 ///
-/// Loop-owned. One UDP socket per source address, opened on first use.
+/// Loop-owned.
 final class NotifySender {
     static let maxAttempts = 5
-    static let firstTimeoutMilliseconds: UInt64 = 1_000
+    static let firstTimeoutMilliseconds = 1_000
 
     private struct Destination: Hashable {
         let zone: DomainName
@@ -18,20 +19,25 @@ final class NotifySender {
 
     private final class Exchange {
         let transfer: ZoneTransfer
-        let message: [UInt8]
-        let id: UInt16
         let serial: UInt32
         let source: ListenHost?
         var attempt = 0
+        var client: DNSQueryClient?
+        /// Paces the attempts: a refused datagram fails at once, and must not use up the
+        /// retries before the secondary has even started.
         let timer: LoopTimer
+        var sentAt: UInt64 = 0
 
-        init(transfer: ZoneTransfer, message: [UInt8], id: UInt16, serial: UInt32, source: ListenHost?, timer: LoopTimer) {
+        init(transfer: ZoneTransfer, serial: UInt32, source: ListenHost?, timer: LoopTimer) {
             self.transfer = transfer
-            self.message = message
-            self.id = id
             self.serial = serial
             self.source = source
             self.timer = timer
+        }
+
+        func cancel() {
+            client?.cancel()
+            timer.close()
         }
     }
 
@@ -39,7 +45,6 @@ final class NotifySender {
     private let metrics: TransferMetrics
     private let logger: Logger
     private var exchanges: [Destination: Exchange] = [:]
-    private var sockets: [String: UDPSocket] = [:]
     private let compression = CompressionTable()
 
     init(loop: EventLoop, metrics: TransferMetrics, logger: Logger) {
@@ -48,91 +53,86 @@ final class NotifySender {
         self.logger = logger
     }
 
-    /// NOTIFY of `transfer`'s current serial to each of its destinations, from `sources`
-    /// (the block's `bind` addresses; the first of the destination's family is used).
+    /// NOTIFY of `transfer`'s current serial to each of its destinations, from the first of
+    /// `sources` (the block's `bind` addresses) of the destination's family, so that a
+    /// secondary's `allow-notify` can name the registry's address.
     func notify(_ transfer: ZoneTransfer, sources: [ListenHost]) {
-        let serial = transfer.current.serial
         for (host, port) in transfer.config.notifyDestinations {
             let destination = Destination(zone: transfer.zone, host: host, port: port)
-            exchanges[destination]?.timer.close()
-            let id = UInt16.random(in: 0...UInt16.max)
+            exchanges[destination]?.cancel()
             let source = sources.first { $0.isIPv6 == host.isIPv6 && !$0.isWildcard }
-            let exchange = Exchange(transfer: transfer, message: message(for: transfer, id: id), id: id, serial: serial,
-                                    source: source, timer: LoopTimer(loop: loop))
+            let exchange = Exchange(transfer: transfer, serial: transfer.current.serial, source: source,
+                                    timer: LoopTimer(loop: loop))
             exchanges[destination] = exchange
             send(exchange, to: destination)
         }
     }
 
-    /// Drops every NOTIFY in flight (shutdown, or a zone no longer transferred).
+    /// Drops every NOTIFY in flight for `zone` (no longer transferred), or all (shutdown).
     func cancel(zone: DomainName? = nil) {
         for (destination, exchange) in exchanges where zone == nil || destination.zone == zone {
-            exchange.timer.close()
+            exchange.cancel()
             exchanges[destination] = nil
-        }
-        if zone == nil {
-            sockets.values.forEach { $0.close() }
-            sockets.removeAll()
         }
     }
 
     private func send(_ exchange: Exchange, to destination: Destination) {
         exchange.attempt += 1
-        do {
-            try socket(from: exchange.source, ipv6: destination.host.isIPv6).send(exchange.message, to: destination.host, port: destination.port)
-            metrics.countNotifySent(zone: exchange.transfer.zoneLabel)
-        } catch {
-            logger.debug("NOTIFY of \(exchange.transfer.zoneLabel) to \(destination.host) port \(destination.port): \(error)")
+        // A fresh ID and signature per attempt: each is a new request (RFC 8945 §5.1 times).
+        let message = message(for: exchange.transfer, id: UInt16.random(in: 0...UInt16.max),
+                              key: exchange.transfer.notifyKey(for: destination.host))
+        let timeout = NotifySender.timeout(ofAttempt: exchange.attempt)
+        exchange.sentAt = loop.nowMilliseconds
+        metrics.countNotifySent(zone: exchange.transfer.zoneLabel)
+        exchange.client = DNSQueryClient.send(
+            message, loop: loop, to: destination.host, port: destination.port,
+            options: .init(source: exchange.source, timeoutMilliseconds: timeout)
+        ) { [unowned self] result in
+            self.completed(exchange, destination, result)
         }
-        let timeout = NotifySender.firstTimeoutMilliseconds << UInt64(exchange.attempt - 1)
-        exchange.timer.start(after: timeout) { [unowned self] in self.timedOut(destination, exchange) }
     }
 
-    private func timedOut(_ destination: Destination, _ exchange: Exchange) {
+    private static func timeout(ofAttempt attempt: Int) -> Int {
+        firstTimeoutMilliseconds << (attempt - 1)
+    }
+
+    private func completed(_ exchange: Exchange, _ destination: Destination, _ result: DNSQueryClient.Result) {
         guard exchanges[destination] === exchange else { return }
-        if exchange.attempt < NotifySender.maxAttempts {
-            send(exchange, to: destination)
-            return
-        }
-        exchange.timer.close()
-        exchanges[destination] = nil
-        metrics.countNotify(zone: exchange.transfer.zoneLabel, result: "failed")
-        logger.warning("NOTIFY of \(exchange.transfer.zoneLabel) serial \(exchange.serial) to \(destination.host) port \(destination.port): no answer after \(exchange.attempt) messages")
-    }
-
-    private func socket(from source: ListenHost?, ipv6: Bool) throws(LoopError) -> UDPSocket {
-        let key = source?.description ?? (ipv6 ? "::" : "0.0.0.0")
-        if let socket = sockets[key] { return socket }
-        let socket = try UDPSocket(loop: loop, source: source, family: ipv6) { [unowned self] bytes, sender in
-            self.received(bytes, from: sender)
-        }
-        sockets[key] = socket
-        return socket
-    }
-
-    /// RFC 1996 §4.7: the secondary answers with the same ID and opcode; any RCODE ends the
-    /// retries (an error means it will not take the zone from us: retrying will not help).
-    private func received(_ bytes: [UInt8], from sender: ClientAddress) {
-        guard let response = NotifyResponse(bytes) else { return }
-        let host = sender.host
-        guard let (destination, exchange) = exchanges.first(where: { entry in
-            entry.key.host == host && entry.key.port == sender.port && entry.value.id == response.id
-        }) else { return }
-        exchange.timer.close()
-        exchanges[destination] = nil
         let zone = exchange.transfer.zoneLabel
-        if response.rcode == .noError {
-            metrics.countNotify(zone: zone, result: "acknowledged")
-            logger.debug("NOTIFY of \(zone) serial \(exchange.serial) acknowledged by \(host) port \(sender.port)")
-        } else {
-            metrics.countNotify(zone: zone, result: "rejected")
-            logger.warning("NOTIFY of \(zone) serial \(exchange.serial) to \(host) port \(sender.port): answered rcode \(response.rcode.rawValue)")
+        let to = "\(destination.host) port \(destination.port)"
+        switch result {
+        case .response(let bytes):
+            exchange.cancel()
+            exchanges[destination] = nil
+            // RFC 1996 §4.7: any answer ends the retries; an error means it will not take
+            // the zone from us, and asking again would not change that.
+            let rcode = NotifyResponse(bytes)?.rcode ?? .formErr
+            if rcode == .noError {
+                metrics.countNotify(zone: zone, result: "acknowledged")
+                logger.debug("NOTIFY of \(zone) serial \(exchange.serial) acknowledged by \(to)")
+            } else {
+                metrics.countNotify(zone: zone, result: "rejected")
+                logger.warning("NOTIFY of \(zone) serial \(exchange.serial) to \(to): answered rcode \(rcode.rawValue)")
+            }
+        case .failed(let failure):
+            if exchange.attempt < NotifySender.maxAttempts {
+                let waited = Int(loop.nowMilliseconds &- exchange.sentAt)
+                let rest = max(0, NotifySender.timeout(ofAttempt: exchange.attempt) - waited)
+                exchange.timer.start(after: UInt64(rest)) { [unowned self] in
+                    if self.exchanges[destination] === exchange { self.send(exchange, to: destination) }
+                }
+                return
+            }
+            exchange.cancel()
+            exchanges[destination] = nil
+            metrics.countNotify(zone: zone, result: "failed")
+            logger.warning("NOTIFY of \(zone) serial \(exchange.serial) to \(to): no answer after \(exchange.attempt) attempts (\(failure))")
         }
     }
 
     /// RFC 1996 §3.7: opcode NOTIFY, AA, the zone's SOA as the question, and the new SOA in
-    /// the answer section as a hint.
-    private func message(for transfer: ZoneTransfer, id: UInt16) -> [UInt8] {
+    /// the answer section as a hint; signed as a request when a key applies (RFC 8945 §5.1).
+    private func message(for transfer: ZoneTransfer, id: UInt16, key: TSIGKey?) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: WireLimit.classicUDPPayload)
         let length = bytes.withUnsafeMutableBytes { buffer in
             var writer = MessageWriter(into: buffer, limit: buffer.count, compression: compression)
@@ -143,7 +143,9 @@ final class NotifySender {
             let flags = UInt16(Opcode.notify.rawValue) << HeaderFlag.opcodeShift | HeaderFlag.aa
             return writer.finish(id: id, flags: flags, questionCount: 1)
         }
-        return Array(bytes[..<length])
+        var message = Array(bytes[..<length])
+        if let key { _ = TSIGSigner.sign(&message, key: key, mode: .request, time: QueryResponder.wallClock()) }
+        return message
     }
 }
 

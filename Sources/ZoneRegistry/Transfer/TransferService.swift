@@ -40,6 +40,7 @@ final class TransferService {
                         // A secondary holding an older copy from before a restart learns of this one now.
                         notifier.notify(transfer, sources: block.config.bind)
                     }
+                    transfer.keyring = block.tsig?.keyring ?? TSIGKeyring()
                     next[zone] = (transfer, block.config.bind)
                     responder.zones[index] = transfer
                 }

@@ -12,6 +12,8 @@ final class TransferStream: ResponseStream {
     private let compression = CompressionTable()
     private let finished: (_ completed: Bool, _ messages: Int) -> Void
     private(set) var messages = 1
+    /// Set when the request was signed: every message is signed in turn (RFC 8945 §5.3.1).
+    var signing: (chain: TSIGStream, clock: () -> UInt64)?
 
     init(body: TransferBody, id: UInt16, flags: UInt16, finished: @escaping (_ completed: Bool, _ messages: Int) -> Void) {
         self.body = body
@@ -22,12 +24,18 @@ final class TransferStream: ResponseStream {
 
     func nextMessage(into buffer: UnsafeMutableRawBufferPointer) -> Int {
         guard !body.isFinished else { return 0 }
-        var writer = MessageWriter(into: buffer, limit: Self.messageSize, compression: compression)
+        let tsigSize = signing.map { TSIGSigner.recordSize(for: $0.chain.key, algorithm: $0.chain.algorithm) } ?? 0
+        var writer = MessageWriter(into: buffer, limit: Self.messageSize - tsigSize, compression: compression)
         body.write(into: &writer)
         // A record larger than a message cannot happen with these types; never loop on one.
         guard writer.answerCount > 0 else { return 0 }
         messages += 1
-        return writer.finish(id: id, flags: flags, questionCount: 0)
+        let length = writer.finish(id: id, flags: flags, questionCount: 0)
+        guard var signing else { return length }
+        let signed = signing.chain.sign(UnsafeMutableRawBufferPointer(rebasing: buffer[..<min(buffer.count, Self.messageSize)]),
+                                        length: length, time: signing.clock())
+        self.signing = signing
+        return signed ?? 0
     }
 
     func finish(completed: Bool) {

@@ -1,6 +1,6 @@
 /// Answering AXFR (RFC 5936) and IXFR (RFC 1995) requests for one zone.
 extension ZoneTransfer {
-    func answer(_ request: TransferRequest, into writer: inout MessageWriter) -> (HandlerAnswer, ResponseStream?) {
+    func answer(_ request: TransferRequest, into writer: inout MessageWriter) -> (HandlerAnswer, TransferStream?) {
         let type = request.query.qtype == .axfr ? "axfr" : "ixfr"
         let client = request.client.host
         // RFC 5936 §4.2: the primary decides who may transfer; CoreDNS's `to` lists them.
@@ -10,6 +10,7 @@ extension ZoneTransfer {
         // RFC 5936 §2.2.1: a transfer is of a zone; a name below the apex is not one.
         guard request.atApex else { return refuse(.notAuth, type: type, result: "notauth", client: client, why: "not a zone apex") }
         refresh()
+        if let key = request.keyName { keysSeen[client] = key }
         let snapshot = current
         var body: TransferBody
         var result = "full"
@@ -18,7 +19,7 @@ extension ZoneTransfer {
                                                         questionEnd: request.query.questionEnd) else {
                 return refuse(.formErr, type: type, result: "formerr", client: client, why: "no SOA in the authority section")
             }
-            if !serialIsNewer(snapshot.serial, than: serial) {
+            if !SerialNumber.isAhead(snapshot.serial, of: serial) {
                 body = .current(snapshot)
                 result = "current"
             } else if let path = journal.path(from: serial, to: snapshot.serial) {
@@ -55,8 +56,17 @@ extension ZoneTransfer {
         return (HandlerAnswer(rcode: .noError, authoritative: true), stream)
     }
 
+    /// RFC 8945 §5.2: the TSIG checks refused it (unsigned under `require`, or a bad key,
+    /// signature or time).
+    func rejected(_ request: TransferRequest, rcode: Rcode) {
+        let type = request.query.qtype == .axfr ? "axfr" : "ixfr"
+        let notAuth = rcode == .notAuth
+        _ = refuse(rcode, type: type, result: notAuth ? "notauth" : "refused", client: request.client.host,
+                   why: notAuth ? "TSIG did not verify" : rcode == .refused ? "not signed" : "malformed TSIG")
+    }
+
     private func refuse(_ rcode: Rcode, type: String, result: String, client: ListenHost,
-                        why: String) -> (HandlerAnswer, ResponseStream?) {
+                        why: String) -> (HandlerAnswer, TransferStream?) {
         metrics.countTransfer(zone: zoneLabel, type: type, result: result)
         logger.warning("\(type.uppercased()) of \(zoneLabel) from \(client) \(result): \(why)")
         return (HandlerAnswer(rcode: rcode, authoritative: false), nil)
@@ -67,12 +77,16 @@ extension ZoneTransfer {
 final class BlockTransfers: TransferResponder {
     var zones: [Int: ZoneTransfer] = [:]
 
-    func answer(_ request: TransferRequest, into writer: inout MessageWriter) -> (HandlerAnswer, ResponseStream?) {
+    func answer(_ request: TransferRequest, into writer: inout MessageWriter) -> (HandlerAnswer, TransferStream?) {
         guard let zone = zones[request.registryZone] else {
             // A zone of the registry that no `transfer` lists.
             return (HandlerAnswer(rcode: .refused, authoritative: false), nil)
         }
         return zone.answer(request, into: &writer)
+    }
+
+    func rejected(_ request: TransferRequest, rcode: Rcode) {
+        zones[request.registryZone]?.rejected(request, rcode: rcode)
     }
 }
 

@@ -16,6 +16,16 @@ final class ZoneTransfer {
     private(set) var journal = TransferJournal()
     let metrics: TransferMetrics
     let logger: Logger
+    /// The block's TSIG keys: NOTIFY is signed with the key a secondary last transferred
+    /// with, or the block's only key (RFC 1996 has no key of its own).
+    var keyring = TSIGKeyring()
+    var keysSeen: [ListenHost: DomainName] = [:]
+
+    /// The key NOTIFY to `host` is signed with; nil sends it unsigned.
+    func notifyKey(for host: ListenHost) -> TSIGKey? {
+        if let name = keysSeen[host], let key = keyring[name] { return key }
+        return keyring.keys.count == 1 ? keyring.keys.values.first : nil
+    }
 
     init(registry: Registry, zone index: Int, config: TransferConfig, metrics: TransferMetrics, logger: Logger) {
         zone = registry.config.zones[index]

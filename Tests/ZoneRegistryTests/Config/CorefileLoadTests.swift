@@ -21,7 +21,7 @@ import Testing
         do {
             _ = try CorefileParser.load(path: bad, defaultPort: 53, environment: [:])
         } catch {
-            #expect(error.description == "\(bad):2:5: unknown directive \"ttl\"; expected one of bind, zoneregistry, whoami, health, ready, prometheus, log, errors, debug, tsig, transfer")
+            #expect(error.description == "\(bad):2:5: unknown directive \"ttl\"; expected one of bind, zoneregistry, whoami, health, ready, prometheus, control, log, errors, debug, tsig, transfer")
         }
     }
 

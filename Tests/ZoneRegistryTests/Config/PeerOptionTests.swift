@@ -65,7 +65,7 @@ private func peer(_ options: String, address: String = "ipv4 127.0.0.1") throws 
     @Test(arguments: [
         ("ipv5 1.2.3.4", #"Corefile:4:1: peer: unknown option "ipv5"; did you mean "ipv4"?"#),
         ("lables a=b", #"Corefile:4:1: peer: unknown option "lables"; did you mean "labels"?"#),
-        ("weight 3", #"Corefile:4:1: peer: unknown option "weight"; expected one of role, labels, ipv4, ipv6, protocol, path, port, tls_insecure, tls_ca, probe_source"#),
+        ("weight 3", #"Corefile:4:1: peer: unknown option "weight"; expected one of role, labels, ipv4, ipv6, protocol, path, port, tls_insecure, tls_ca, expect, expect_body, header, host, probe_source"#),
         ("role master", #"Corefile:4:6: invalid role "master"; expected primary or secondary"#),
         ("role", #"Corefile:4:1: peer: missing argument to "role"; expected "role primary|secondary""#),
         ("role primary secondary", #"Corefile:4:14: peer: unexpected argument "secondary" to "role"; expected "role primary|secondary""#),

@@ -87,3 +87,87 @@ private func v6(_ text: String) -> IPv6Address? { IPv6Address(text) }
         #expect(configErrors(registryWithPeer(registryOptions, peerOptions)) == expected)
     }
 }
+
+@Suite struct ProbeCheckOptionTests {
+    @Test func defaultsAreStatus200AndNothingElse() throws {
+        let probe = try peer("").probe
+        #expect(probe.expect == nil && probe.expectBody == nil && probe.headers.isEmpty && probe.host == nil)
+    }
+
+    @Test(arguments: [
+        ("expect 200-299 301", [200...299, 301...301]),
+        ("expect 200-399", [200...399]),
+        ("EXPECT 503", [503...503]),
+        ("expect 100-599", [100...599]),
+    ] as [(String, [ClosedRange<Int>])])
+    func expect(input: String, ranges: [ClosedRange<Int>]) throws {
+        #expect(try peer(input).probe.expect == ExpectedStatus(ranges: ranges))
+    }
+
+    @Test(arguments: [("expect_body ready", "ready"), ("expect_body \"status: ok\"", "status: ok"), ("expect_body \"{\"", "{")])
+    func expectBody(input: String, text: String) throws {
+        #expect(try peer(input).probe.expectBody == text)
+    }
+
+    @Test func headersKeepTheirOrderAndValues() throws {
+        let headers = try peer("header X-Probe zr\nheader Authorization \"Bearer abc\"\nheader User-Agent probe/1").probe.headers
+        #expect(headers.map(\.name) == ["X-Probe", "Authorization", "User-Agent"])
+        #expect(headers.map(\.value) == ["zr", "Bearer abc", "probe/1"])
+    }
+
+    @Test func hostNamesTheHostHeader() throws {
+        #expect(try peer("host app.example.org").probe.host == name("app.example.org"))
+    }
+
+    @Test func registryWideOptionsAreDefaultsAPeerOverrides() throws {
+        let text = registryWithPeer(
+            "expect 200-399\nexpect_body ready\nhost lb.example.org\nheader X-A 1\nheader X-B 2",
+            "ipv4 127.0.0.1\nexpect 204\nheader x-b 3\nheader X-C 4")
+        let probe = try #require(try parsed(text).servers[0].registry?.peers[0].probe)
+        #expect(probe.expect == ExpectedStatus(ranges: [204...204]), "the peer's own expect wins")
+        #expect(probe.expectBody == "ready" && probe.host == name("lb.example.org"), "the registry's fill the rest")
+        #expect(probe.headers.map { "\($0.name): \($0.value)" } == ["X-A: 1", "x-b: 3", "X-C: 4"], "headers win per name")
+    }
+}
+
+@Suite struct ProbeCheckOptionErrorTests {
+    @Test(arguments: [
+        ("expect", #"Corefile:4:1: peer: missing argument to "expect"; expected "expect STATUS...""#),
+        ("expect 2xx", #"Corefile:4:8: invalid status "2xx"; expected a code from 100 to 599 or a range such as 200-299"#),
+        ("expect 200-", #"Corefile:4:8: invalid status "200-"; expected a code from 100 to 599 or a range such as 200-299"#),
+        ("expect 200 20", #"Corefile:4:12: invalid status "20"; expected a code from 100 to 599 or a range such as 200-299"#),
+        ("expect 600", #"Corefile:4:8: status "600" is out of range; expected 100 to 599"#),
+        ("expect 099-200", #"Corefile:4:8: status "099-200" is out of range; expected 100 to 599"#),
+        ("expect 299-200", #"Corefile:4:8: invalid status range "299-200"; expected the lower code first"#),
+        ("expect 200\nexpect 201", #"Corefile:5:1: peer: "expect" given twice; first at Corefile:4:1"#),
+        ("expect_body", #"Corefile:4:1: peer: missing argument to "expect_body"; expected "expect_body TEXT""#),
+        ("expect_body \"\"", #"Corefile:4:13: invalid expect_body ""; expected the text the body must contain"#),
+        ("expect_body a b", #"Corefile:4:15: peer: unexpected argument "b" to "expect_body"; expected "expect_body TEXT""#),
+        ("header X-Probe", #"Corefile:4:1: peer: missing argument to "header"; expected "header NAME VALUE""#),
+        ("header X-Probe a b", #"Corefile:4:18: peer: unexpected argument "b" to "header"; expected "header NAME VALUE""#),
+        ("header Host app.example.org", #"Corefile:4:8: peer: the Host header is set with "host NAME", not "header Host""#),
+        ("header host x", #"Corefile:4:8: peer: the Host header is set with "host NAME", not "header Host""#),
+        ("header \"X Probe\" v", #"Corefile:4:8: invalid header name "X Probe"; expected letters, digits and !#$%&'*+-.^_`|~ only"#),
+        ("header X-Probe: v", #"Corefile:4:8: invalid header name "X-Probe:"; expected letters, digits and !#$%&'*+-.^_`|~ only"#),
+        ("header X-Probe \"a\nb\"", #"Corefile:4:16: invalid header value "a\nb"; expected no control characters such as CR or LF"#),
+        ("header X-Probe \"a\rb\"", #"Corefile:4:16: invalid header value "a\rb"; expected no control characters such as CR or LF"#),
+        ("header Connection keep-alive", #"Corefile:4:8: peer: header "Connection" is set by the probe itself and cannot be changed"#),
+        ("header Content-Length 5", #"Corefile:4:8: peer: header "Content-Length" is set by the probe itself and cannot be changed"#),
+        ("header X-A 1\nheader x-a 2", #"Corefile:5:8: peer: header "x-a" given twice; first at Corefile:4:1"#),
+        ("host", #"Corefile:4:1: peer: missing argument to "host"; expected "host NAME""#),
+        ("host a b", #"Corefile:4:8: peer: unexpected argument "b" to "host"; expected "host NAME""#),
+        ("host app/x", #"Corefile:4:6: invalid host "app/x": invalid character "/""#),
+    ] as [(String, String)])
+    func invalidPeerOption(input: String, expected: String) {
+        #expect(configErrors(peerCorefile(input)) == [expected])
+    }
+
+    @Test(arguments: [
+        ("header Host x", #"Corefile:3:8: zoneregistry: the Host header is set with "host NAME", not "header Host""#),
+        ("expect 700", #"Corefile:3:8: status "700" is out of range; expected 100 to 599"#),
+        ("host", #"Corefile:3:1: zoneregistry: missing argument to "host"; expected "host NAME""#),
+    ] as [(String, String)])
+    func invalidRegistryOption(input: String, expected: String) {
+        #expect(configErrors(registryCorefile(input)) == [expected])
+    }
+}

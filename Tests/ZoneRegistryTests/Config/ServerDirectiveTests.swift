@@ -72,7 +72,7 @@ private let loopback4 = ListenHost.v4(IPv4Address(value: 0x7f00_0001))
         ("whoami\nWHOAMI", #"Corefile:3:1: "WHOAMI" given twice; first at Corefile:2:1"#),
         ("promethues", #"Corefile:2:1: unknown directive "promethues"; did you mean "prometheus"?"#),
         ("zoneregisty", #"Corefile:2:1: unknown directive "zoneregisty"; did you mean "zoneregistry"?"#),
-        ("forward . 8.8.8.8", #"Corefile:2:1: unknown directive "forward"; expected one of bind, zoneregistry, whoami, health, ready, prometheus, log, errors, debug, tsig, transfer"#),
+        ("forward . 8.8.8.8", #"Corefile:2:1: unknown directive "forward"; expected one of bind, zoneregistry, whoami, health, ready, prometheus, control, log, errors, debug, tsig, transfer"#),
         ("import common", #"Corefile:2:1: unknown directive "import"; import and snippets are not supported, write the directives out"#),
     ] as [(String, String)])
     func invalidDirectives(input: String, expected: String) {

@@ -30,8 +30,9 @@ final class DaemonProcess {
     var stderrText: String { logText }
 
     /// Writes `corefile` (with `PORT` replaced by a free port) and starts the daemon on it,
-    /// returning once its startup banner says every listener is open.
-    init(corefile text: String, extraArguments: [String] = []) throws {
+    /// returning once its startup banner says every listener is open. `environment` is added
+    /// to the test's own (for the Corefile's `{$NAME}`).
+    init(corefile text: String, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("zr-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         corefile = directory.appendingPathComponent("Corefile")
@@ -42,6 +43,9 @@ final class DaemonProcess {
             output = Pipe()
             let port = UInt16.random(in: 20_000...59_999)
             try text.replacingOccurrences(of: "PORT", with: String(port)).write(to: corefile, atomically: true, encoding: .utf8)
+            if !environment.isEmpty {
+                process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            }
             if try DaemonProcess.launch(process: process, arguments: ["-conf", corefile.path] + extraArguments, output: output, errors: stderrFile) {
                 self.port = port
                 return

@@ -11,6 +11,7 @@ final class RecordingPeer {
         var end: String
         var close_notify: Bool?
         var seconds: Double
+        var sni: String?
     }
 
     let process: PeerProcess

@@ -21,16 +21,16 @@ import Testing
         r.setHealth(.down, ofPeerAt: 0)                      // this master alone sees p1 down
         r.setHealth(.up, ofPeerAt: 1)
         r.setHealth(.up, ofPeerAt: 2)
-        #expect(r.health(ofPeerAt: 0) == .down)
+        #expect(r.effectiveHealth(ofPeerAt: 0) == .down)
         // Two fellows see p1 up: 2 of 3 → up. Both see p2 down: 1 of 3 → down.
         #expect(r.setVotes(votes(up: [2, 0, 1], seen: [2, 2, 1])))
-        #expect(r.health(ofPeerAt: 0) == .up && r.health(ofPeerAt: 1) == .down && r.health(ofPeerAt: 2) == .up)
+        #expect(r.effectiveHealth(ofPeerAt: 0) == .up && r.effectiveHealth(ofPeerAt: 1) == .down && r.effectiveHealth(ofPeerAt: 2) == .up)
         // One fellow, split 1 against 1: at least half → up.
         r.setVotes(votes(up: [1, 0, 0], seen: [1, 1, 0]))
-        #expect(r.health(ofPeerAt: 0) == .up && r.health(ofPeerAt: 1) == .up && r.health(ofPeerAt: 2) == .up)
+        #expect(r.effectiveHealth(ofPeerAt: 0) == .up && r.effectiveHealth(ofPeerAt: 1) == .up && r.effectiveHealth(ofPeerAt: 2) == .up)
         // Alone again: the own verdicts stand.
         r.setVotes(nil)
-        #expect(r.health(ofPeerAt: 0) == .down && r.health(ofPeerAt: 1) == .up)
+        #expect(r.effectiveHealth(ofPeerAt: 0) == .down && r.effectiveHealth(ofPeerAt: 1) == .up)
         #expect(r.healths == [.down, .up, .up])
     }
 

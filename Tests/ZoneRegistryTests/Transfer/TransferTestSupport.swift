@@ -12,14 +12,17 @@ final class TransferHarness {
     private(set) var harness: Harness
     let transfer: ZoneTransfer
 
+    private let tsig: TSIGDirective?
+
     init(mode: AnswerMode, peers: [PeerConfig] = standardPeers, names: [String] = ["app", "www"],
-         targets: [TransferTarget] = [.address(.v4(IPv4Address("127.0.0.91")!), port: 53)]) {
+         targets: [TransferTarget] = [.address(.v4(IPv4Address("127.0.0.91")!), port: 53)], tsig: TSIGDirective? = nil) {
+        self.tsig = tsig
         let config = Self.config(mode: mode, peers: peers, names: names)
         registry = Registry(config: config, serial: 2024, previous: nil)
         let transferConfig = TransferConfig(zones: [name(zoneText)], targets: targets, location: testLocation)
         transfer = ZoneTransfer(registry: registry, zone: 0, config: transferConfig, metrics: metrics,
                                 logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
-        (block, harness) = Self.serve(registry, transfer: transfer)
+        (block, harness) = Self.serve(registry, transfer: transfer, tsig: tsig)
     }
 
     static func config(mode: AnswerMode, peers: [PeerConfig], names: [String]) -> RegistryConfig {
@@ -28,14 +31,17 @@ final class TransferHarness {
         return config
     }
 
-    private static func serve(_ registry: Registry, transfer: ZoneTransfer) -> (ServerBlock, Harness) {
+    private static func serve(_ registry: Registry, transfer: ZoneTransfer, tsig: TSIGDirective?) -> (ServerBlock, Harness) {
         var blockConfig = blockConfig([zoneText], registry: registry.config)
         blockConfig.transfers = [transfer.config]
+        blockConfig.tsig = tsig
         let block = ServerBlock(config: blockConfig, registry: registry)
         let transfers = BlockTransfers()
         transfers.zones[0] = transfer
         block.transfers = transfers
-        return (block, Harness(zones: [(zone: zoneText, block: block)], usesTemplates: false))
+        let harness = Harness(zones: [(zone: zoneText, block: block)], usesTemplates: false)
+        harness.responder.clock = { TransferHarness.now }
+        return (block, harness)
     }
 
     /// A reload to `peers`: a new registry continuing this one, the same transfer state.
@@ -43,19 +49,25 @@ final class TransferHarness {
         let config = Self.config(mode: registry.config.mode, peers: peers, names: registry.config.serviceNames)
         registry = Registry(config: config, serial: 1, previous: registry)
         transfer.attach(registry: registry, zone: 0, config: transfer.config)
-        (block, harness) = Self.serve(registry, transfer: transfer)
+        (block, harness) = Self.serve(registry, transfer: transfer, tsig: tsig)
     }
+
+    static let now: UInt64 = 1_700_000_000
 
     /// Every message of the answer to `query` over `transport`, the stream drained.
     func messages(_ query: [UInt8], transport: Transport = .tcp, client: ClientAddress = secondaryClient) -> [DecodedMessage] {
+        rawMessages(query, transport: transport, client: client).map { DecodedMessage($0)! }
+    }
+
+    func rawMessages(_ query: [UInt8], transport: Transport = .tcp, client: ClientAddress = secondaryClient) -> [[UInt8]] {
         let (_, first) = harness.raw(query, transport: transport, client: client)
-        var messages = [DecodedMessage(first)!]
+        var messages = [first]
         if let stream = harness.responder.takeStream() {
             var buffer = [UInt8](repeating: 0, count: 65_535)
             while true {
                 let length = buffer.withUnsafeMutableBytes { stream.nextMessage(into: $0) }
                 if length == 0 { break }
-                messages.append(DecodedMessage(Array(buffer[..<length]))!)
+                messages.append(Array(buffer[..<length]))
             }
             stream.finish(completed: true)
         }
