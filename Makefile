@@ -3,8 +3,8 @@ SWIFT ?= swift
 # Build: libuv, OpenSSL. Tests: dig, unbound (a real resolver), curl, promtool, openssl, dnsperf,
 # chromium (the status page in a real browser), python3-venv for k8s-check, iproute2 (`ip`) for
 # the pod-security test's network namespace.
-APT_PACKAGES = pkg-config libuv1-dev libssl-dev dnsutils unbound curl prometheus openssl dnsperf python3 chromium python3-venv iproute2
-TOOLS = pkg-config dig unbound curl promtool openssl dnsperf python3 chromium ip
+APT_PACKAGES = pkg-config libuv1-dev libssl-dev dnsutils unbound curl prometheus openssl dnsperf python3 chromium python3-venv iproute2 nsd knot bind9 python3-dnspython
+TOOLS = pkg-config dig unbound curl promtool openssl dnsperf python3 chromium ip nsd knotd named
 
 .PHONY: deps build release run test clean bench-deps bench bench-quick soak fuzz-build fuzz fuzz-smoke test-asan memcheck-deps test-memcheck k8s-check image
 
