@@ -33,6 +33,12 @@ def tsig(message, keyname="k.fuzz.test", secret="ZnV6ei1rZXk=", time=1700000000,
     signed[10:12] = struct.pack(">H", struct.unpack(">H", message[10:12])[0] + 1)
     return bytes(signed)
 
+def ixfr(zone, serial, id=0x1234):
+    """RFC 1995 §3: the client's SOA (its serial) in the authority section."""
+    soa = name("ns." + zone) + name("hostmaster." + zone) + struct.pack(">IIIII", serial, 60, 10, 600, 30)
+    return (header(id, 0, 1, 0, 1, 0) + name(zone) + struct.pack(">HH", 251, 1)
+            + name(zone) + struct.pack(">HHIH", 6, 1, 0, len(soa)) + soa)
+
 A, NS, CNAME, SOA, MX, TXT, AAAA, SRV, ANY = 1, 2, 5, 6, 15, 16, 28, 33, 255
 peer1 = "peer-1-" + "h" * 20 + ".d.fuzz.test"
 long_c = "a" * 60 + "." + "b" * 60 + ".svc.c.fuzz.test"
@@ -88,6 +94,10 @@ dns = {
     "forward-pointer-answer": header(an=1) + name("www.d.fuzz.test") + b"\0\1\0\1" + b"\xc0\x40" + b"\0\1\0\1\0\0\0\0\0\0",
     "answer-rdlength-past-end": header(an=1) + name("www.d.fuzz.test") + b"\0\1\0\1" + b"\0\0\1\0\1\0\0\0\0\xff\xff",
     "axfr": query("d.fuzz.test", 252),
+    "axfr-tsig": tsig(query("d.fuzz.test", 252)),
+    "ixfr-serial-1": ixfr("d.fuzz.test", 1),
+    "ixfr-serial-future": ixfr("d.fuzz.test", 0xfffffff0),
+    "ixfr-c-zone-tsig": tsig(ixfr("c.fuzz.test", 7)),
     "any": query("www.d.fuzz.test", ANY),
 }
 
@@ -160,7 +170,39 @@ http_statuses = {
     "headers-long": b"\x01HTTP/1.1 200 OK\r\n" + b"X-A: b\r\n" * 100,
 }
 
-for target, seeds in [("dns", dns), ("corefile", corefiles), ("http-request", http_requests), ("http-status", http_statuses)]:
+TOKEN = b"fuzz-token-0123456789abcdef"  # ControlRequestFuzzer.token
+
+def control(method, target, body=None, token=TOKEN, extra=b""):
+    head = method + b" " + target + b" HTTP/1.1\r\nHost: c\r\n" + extra
+    if token is not None:
+        head += b"Authorization: Bearer " + token + b"\r\n"
+    if body is not None:
+        head += b"Content-Length: " + str(len(body)).encode() + b"\r\n"
+    return head + b"\r\n" + (body or b"")
+
+control_requests = {  # whole requests, no chunk byte: the reader is fed at once
+    "status": control(b"GET", b"/status", token=None),
+    "page": control(b"GET", b"/", token=None),
+    "explain-aaaa": control(b"GET", b"/explain?name=app.f.test&type=AAAA", token=None),
+    "explain-bad-name": control(b"GET", b"/explain?name=a..b", token=None),
+    "explain-peer": control(b"GET", b"/explain?name=x.prod1.f.test", token=None),
+    "drain-for": control(b"PUT", b"/overrides/prod1", b'{"state":"drain","for":"3s","reason":"fuzz"}'),
+    "up-full-host": control(b"PUT", b"/overrides/prod2.f.test.", b'{"state":"up"}'),
+    "select-dev": control(b"PUT", b"/overrides?select=cluster-env%3Ddev", b'{"state":"drain"}'),
+    "auto": control(b"PUT", b"/overrides/dev1", b'{"state":"auto"}'),
+    "delete": control(b"DELETE", b"/overrides/prod1"),
+    "no-token": control(b"PUT", b"/overrides/prod1", b'{"state":"drain"}', token=None),
+    "wrong-token": control(b"PUT", b"/overrides/prod1", b'{"state":"drain"}', token=TOKEN[:-1] + b"X"),
+    "bad-json": control(b"PUT", b"/overrides/prod1", b'{"state":"drain"'),
+    "nested-json": control(b"PUT", b"/overrides/prod1", b"[" * 600 + b"]" * 600),
+    "absurd-duration": control(b"PUT", b"/overrides/prod1", b'{"state":"drain","for":"99999h"}'),
+    "unknown-peer": control(b"PUT", b"/overrides/web1.other.test", b'{"state":"drain"}'),
+    "post": control(b"POST", b"/overrides/prod1", b"{}"),
+    "list": control(b"GET", b"/overrides", token=None),
+}
+
+for target, seeds in [("dns", dns), ("corefile", corefiles), ("http-request", http_requests), ("http-status", http_statuses),
+                      ("control-request", control_requests)]:
     directory = os.path.join(ROOT, target)
     shutil.rmtree(directory, ignore_errors=True)
     os.makedirs(directory)

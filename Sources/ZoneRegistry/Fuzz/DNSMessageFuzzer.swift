@@ -1,6 +1,9 @@
+import Logging
+
 /// Bytes in → `QueryResponder.respond` → response or drop, for one fixed configuration that
 /// reaches every answer path (delegate/address/cname registries, `ns` glue, fallthrough to
-/// `whoami`, `fail_open off`, REFUSED outside the zones, TSIG-signed queries), over UDP and TCP.
+/// `whoami`, `fail_open off`, REFUSED outside the zones, TSIG-signed queries, AXFR/IXFR with
+/// `transfer`, IXFR's authority SOA included), over UDP and TCP.
 ///
 /// The query ID's low bits set peer health before the query, so the fuzzer also explores
 /// selections (secondaries only, none healthy → SERVFAIL or fail-open). Checked for every
@@ -15,8 +18,12 @@ final class DNSMessageFuzzer: FuzzChecker {
                 secret \(tsigKeyName) \(tsigSecret)
                 require TXT
             }
+            transfer {
+                to *
+            }
             zoneregistry {
                 ttl 60
+                names app www
                 ns ns1.d.fuzz.test 192.0.2.53 2001:db8::53
                 ns ns2.elsewhere.test
         \(delegatePeers)
@@ -120,6 +127,9 @@ final class DNSMessageFuzzer: FuzzChecker {
             fatalError("the DNS fuzzer's twin blocks make no listener")
         }
         general = QueryResponder(zones: twinZones, usesTemplates: false)
+        let quiet = Logger(label: "fuzz", factory: { _ in SwiftLogNoOpLogHandler() })
+        TransferService.standaloneResponders(for: blocks, metrics: TransferMetrics(), logger: quiet)
+        TransferService.standaloneResponders(for: twins, metrics: TransferMetrics(), logger: quiet)
         responder.clock = { Self.tsigTime }
         general.clock = { Self.tsigTime }
         registries = (blocks + twins).compactMap(\.registry)
@@ -163,6 +173,8 @@ final class DNSMessageFuzzer: FuzzChecker {
         let generalLimit = transport == .udp ? responder.maxUDPResponseSize : WireLimit.maxMessage
         let expected = general.respond(to: query, into: UnsafeMutableRawBufferPointer(rebasing: generalResponse[0..<generalLimit]),
                                        transport: transport, client: client)
+        try drainTransfer(general.takeStream())
+        try drainTransfer(responder.takeStream())
         guard outcome.length == expected.length,
               buffer[0..<outcome.length].elementsEqual(generalResponse[0..<expected.length]) else {
             throw FuzzViolation("\(transport): the template answer differs from the general path's")
@@ -186,6 +198,17 @@ final class DNSMessageFuzzer: FuzzChecker {
         guard shape.questionEnd <= query.count,
               response[12..<shape.questionEnd].elementsEqual(query[12..<shape.questionEnd]) else {
             throw FuzzViolation("\(transport): the question is not echoed byte for byte")
+        }
+    }
+
+    /// The rest of a zone transfer: every message must be a well-formed response.
+    private func drainTransfer(_ stream: ResponseStream?) throws(FuzzViolation) {
+        guard let stream else { return }
+        defer { stream.finish(completed: true) }
+        while true {
+            let length = stream.nextMessage(into: UnsafeMutableRawBufferPointer(rebasing: generalResponse[...]))
+            if length == 0 { return }
+            _ = try DNSResponseWalker.walk(UnsafeRawBufferPointer(rebasing: generalResponse[0..<length]))
         }
     }
 

@@ -15,6 +15,8 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     case httpRequest = "http-request"
     /// Bytes from a probed peer through `HTTPStatusReader`, in chunks.
     case httpStatus = "http-status"
+    /// A request to the control API through `HTTPRequestReader` and the control routes.
+    case controlRequest = "control-request"
 
     /// The checker for this target; it may keep state (a responder) between inputs.
     func makeChecker() -> any FuzzChecker {
@@ -23,6 +25,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .corefile: CorefileFuzzer()
         case .httpRequest: HTTPRequestFuzzer()
         case .httpStatus: HTTPStatusFuzzer()
+        case .controlRequest: ControlRequestFuzzer()
         }
     }
 }

@@ -73,7 +73,12 @@ final class HTTPServer {
     }
 
     fileprivate func response(_ request: HTTPRequest) -> HTTPResponse {
-        guard let route = route(for: request.path) else { return .text(404, "404 page not found\n") }
+        HTTPServer.response(request, routes: routes)
+    }
+
+    /// The answer of `routes` to `request`: 404 without a route, 405 for a method it does not take.
+    static func response(_ request: HTTPRequest, routes: [String: Route]) -> HTTPResponse {
+        guard let route = route(for: request.path, in: routes) else { return .text(404, "404 page not found\n") }
         guard route.allows(request.method) else {
             var response = HTTPResponse.text(405, "method not allowed\n")
             let allowed = route.methods.contains("GET") ? route.methods.union(["HEAD"]) : route.methods
@@ -84,7 +89,7 @@ final class HTTPServer {
         return route.handle(request)
     }
 
-    private func route(for path: String) -> Route? {
+    private static func route(for path: String, in routes: [String: Route]) -> Route? {
         if let exact = routes[path], !exact.prefix { return exact }
         return routes.filter { $0.value.prefix && path.hasPrefix($0.key) }.max { $0.key.count < $1.key.count }?.value
     }

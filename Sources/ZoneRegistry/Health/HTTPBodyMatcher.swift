@@ -44,8 +44,6 @@ struct HTTPBodyMatcher: Sendable {
 
     /// Takes the next body bytes (as they came off the wire); nil while undecided.
     mutating func feed(_ bytes: ArraySlice<UInt8>) -> Outcome? {
-        wireBytes += bytes.count
-        if wireBytes > 2 * limit, framing == .chunked { return dechunk(bytes) ?? .lacking }
         switch framing {
         case .length(let remaining):
             let taken = bytes.prefix(remaining)
@@ -82,10 +80,12 @@ struct HTTPBodyMatcher: Sendable {
     }
 
     /// RFC 9112 §7.1: `chunk-size [ext] CRLF data CRLF`, ending at size 0 (trailers are not
-    /// read: the body is complete there). Bare LF is accepted as a line end.
+    /// read: the body is complete there). Bare LF is accepted as a line end. Counted byte by
+    /// byte against the wire bound, so the outcome does not depend on how the bytes arrive.
     private mutating func dechunk(_ bytes: ArraySlice<UInt8>) -> Outcome? {
         var index = bytes.startIndex
         while index < bytes.endIndex {
+            guard wireBytes < 2 * limit else { return .lacking }
             let byte = bytes[index]
             switch chunk {
             case .size(let digits, let value):
@@ -107,7 +107,8 @@ struct HTTPBodyMatcher: Sendable {
                     chunk = .data(remaining: value)
                 }
             case .data(let remaining):
-                let end = min(bytes.endIndex, index + remaining)
+                let end = min(bytes.endIndex, index + remaining, index + (2 * limit - wireBytes))
+                wireBytes += end - index
                 if let outcome = append(bytes[index..<end]) { return outcome }
                 chunk = end - index == remaining ? .dataEnd(sawCR: false) : .data(remaining: remaining - (end - index))
                 index = end
@@ -121,6 +122,7 @@ struct HTTPBodyMatcher: Sendable {
                     return .badChunk
                 }
             }
+            wireBytes += 1
             index += 1
         }
         return nil

@@ -53,6 +53,23 @@ final class TransferService {
         flush()
     }
 
+    /// Transfer responders for `blocks` on their own: no NOTIFY, no journal kept across
+    /// configurations (the DNS fuzzer answers transfers with them).
+    static func standaloneResponders(for blocks: [ServerBlock], metrics: TransferMetrics, logger: Logger) {
+        for block in blocks {
+            guard let registry = block.registry, !block.config.transfers.isEmpty else { continue }
+            let responder = BlockTransfers()
+            for config in block.config.transfers {
+                for zone in config.zones {
+                    guard let index = registry.config.zones.firstIndex(of: zone) else { continue }
+                    responder.zones[index] = ZoneTransfer(registry: registry, zone: index, config: config,
+                                                          metrics: metrics, logger: logger)
+                }
+            }
+            block.transfers = responder
+        }
+    }
+
     /// Serial changes are journalled once per loop turn: a probe round that takes several
     /// peers down in one turn makes one journal entry and one NOTIFY.
     private func scheduleFlush() {

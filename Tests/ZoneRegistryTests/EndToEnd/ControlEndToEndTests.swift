@@ -69,6 +69,8 @@ import Testing
         let metrics = try MetricsScrape.scrape("\(session.at.control):\(daemon.port)")
         let series = metrics.series("coredns_zoneregistry_peer_override")
         #expect(series.map(\.labels) == [["zone": "example.test.", "peer": "dev1.example.test.", "state": "drain"]])
+        let promtool = try Promtool.checkMetrics(metrics.text)
+        #expect(promtool.status == 0, "\(promtool.output)")
 
         // With both primaries gone, the drained secondary is still not the answer: fail open is.
         peers[0].stop()

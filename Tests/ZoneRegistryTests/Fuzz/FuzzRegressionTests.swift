@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ZoneRegistry
 
@@ -48,5 +49,28 @@ import Testing
             rcodes.append(DecodedMessage(bytes).map { $0.header.rcode } ?? 99)
         }
         #expect(rcodes == [Rcode.yxDomain.rawValue, 0, Rcode.yxDomain.rawValue, 0])
+    }
+    /// A chunk-size line whose extension runs past twice the body bound (here 513 bytes against
+    /// 2 × 256), followed by a malformed chunk: the wire bound was checked once per read, so
+    /// reads of 3 bytes said `body lacks "ready"` while the whole input got as far as the bad
+    /// chunk (fuzz input `regressions/http-status/chunk-extension-past-wire-bound-then-bad-chunk`).
+    /// The bound is counted byte by byte: every split gives the verdict of the whole input.
+    @Test func chunkedBodyVerdictDoesNotDependOnHowTheBytesAreSplit() throws {
+        let url = FuzzCorpusReplayTests.fuzzDirectory
+            .appendingPathComponent("regressions/http-status/chunk-extension-past-wire-bound-then-bad-chunk")
+        let payload = Array(try Data(contentsOf: url).dropFirst())
+        func reader() -> HTTPStatusReader {
+            HTTPStatusReader(limit: 512, headerLimit: 512, bodyLimit: 256, expectation: .init(bodyText: "ready"))
+        }
+        var whole = reader()
+        #expect(whole.feed(payload[...]) == .verdict(.bodyLacks("ready")), "the extension alone passes the wire bound")
+        for size in [1, 2, 3, 5, 64, 255] {
+            var split = reader()
+            var outcome = HTTPStatusReader.Progress.needMore
+            for start in stride(from: 0, to: payload.count, by: size) where outcome == .needMore {
+                outcome = split.feed(payload[start..<min(start + size, payload.count)])
+            }
+            #expect(outcome == .verdict(.bodyLacks("ready")), "reads of \(size)")
+        }
     }
 }

@@ -80,6 +80,22 @@ import Testing
         #expect(verdict("HTTP/1.1 200 OK\r\n\r\n" + filler.dropLast(2) + "ready", expect: .init(bodyText: "ready")) == .verdict(.pass))
     }
 
+    @Test func chunkFramingThatRunsOnIsCutAtTwiceTheBodyBoundWhateverTheReads() {
+        let head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        let text = head + "5;" + String(repeating: "e", count: 300) + "\r\nready\r\n0\r\n\r\n"
+        let bytes = Array(text.utf8)
+        var whole = HTTPStatusReader(bodyLimit: 128, expectation: .init(bodyText: "ready"))
+        #expect(whole.feed(bytes) == .verdict(.bodyLacks("ready")), "300 bytes of extension pass 2 × 128")
+        for size in [1, 7, 64] {
+            var reader = HTTPStatusReader(bodyLimit: 128, expectation: .init(bodyText: "ready"))
+            var outcome = HTTPStatusReader.Progress.needMore
+            for start in stride(from: 0, to: bytes.count, by: size) where outcome == .needMore {
+                outcome = reader.feed(bytes[start..<min(start + size, bytes.count)])
+            }
+            #expect(outcome == .verdict(.bodyLacks("ready")), "reads of \(size)")
+        }
+    }
+
     @Test func headersWithoutEndWithinTheBoundAreTooLong() {
         let long = "HTTP/1.1 200 OK\r\n" + String(repeating: "X-Filler: 0123456789\r\n", count: 1000)
         #expect(verdict(long) == .verdict(.headersTooLong))
