@@ -9,6 +9,8 @@ parser.add_argument("--address", required=True)
 parser.add_argument("--port", type=int, default=8080)
 parser.add_argument("--status", type=int, default=200)
 parser.add_argument("--delay", type=float, default=0.0, help="seconds before answering")
+parser.add_argument("--unhealthy-for", action="append", default=[],
+                    help="answer 503 to probes from this source address (repeatable)")
 parser.add_argument("--cert")
 parser.add_argument("--key")
 args = parser.parse_args()
@@ -19,8 +21,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         if args.delay:
             time.sleep(args.delay)
-        body = b"OK\n" if args.status == 200 else b"unhealthy\n"
-        self.send_response(args.status)
+        status = 503 if self.client_address[0] in args.unhealthy_for else args.status
+        body = b"OK\n" if status == 200 else b"unhealthy\n"
+        self.send_response(status)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)

@@ -32,7 +32,7 @@ def run(folders, binary, versions=VERSIONS, root=ROOT):
             findings += schema.validate(resource, version)
     index = references.Index(resources)
     findings += references.check(resources)
-    findings += corefile.check(resources, index, binary, root)
+    findings += corefile.check(resources, index, binary)
     lines = []
     for finding in findings:
         if str(finding) not in lines:

@@ -19,31 +19,40 @@ WRITTEN_FILES = ("state_file",)
 
 
 class Located:
-    """The Corefile's text and where line 1 of it is in the ConfigMap's YAML file."""
+    """A file's text from a ConfigMap or Secret key, and where its line 1 is in the manifest."""
 
-    def __init__(self, configmap, key, text, first_line):
-        self.configmap, self.key, self.text, self.first_line = configmap, key, text, first_line
+    def __init__(self, resource, key, text, first_line, field="data"):
+        self.resource, self.key, self.text, self.first_line, self.field = resource, key, text, first_line, field
+
+    def _identity(self):
+        return (self.resource.file, self.resource.title, self.field, self.key, self.first_line)
+
+    def __eq__(self, other):
+        return isinstance(other, Located) and self._identity() == other._identity()
+
+    def __hash__(self):
+        return hash(self._identity())
 
     def finding(self, line, column, message):
         where = f"line {line}" + (f" column {column}" if column else "")
-        return Finding(self.configmap, ["data", self.key], f"{where}: {message}", line=self.first_line + line - 1)
+        return Finding(self.resource, [self.field, self.key], f"{where}: {message}", line=self.first_line + line - 1)
 
 
-def check(resources, index, binary, root):
+def check(resources, index, binary):
     findings = []
     for template in pod_templates(resources):
         for path, container in template.containers():
             if "zoneregistry" in str(container.get("image", "")):
-                findings += _container(index, template, path, container, binary, root)
+                findings += _container(index, template, path, container, binary)
     return findings
 
 
-def _container(index, template, path, container, binary, root):
+def _container(index, template, path, container, binary):
     args = [str(a) for a in (container.get("command") or [])[1:] + (container.get("args") or [])]
     if "-conf" not in args or args.index("-conf") + 1 >= len(args):
         return [Finding(template.resource, path + ["args"], "zoneregistry needs -conf FILE (its Corefile from a ConfigMap)")]
     conf = args[args.index("-conf") + 1]
-    corefile, problem = _corefile(index, template, container, conf, root)
+    corefile, problem = _corefile(index, template, container, conf)
     if corefile is None:
         return [Finding(template.resource, path + ["args"], problem)]
     parsed = parse(corefile.text)
@@ -65,7 +74,8 @@ def _mount_for(template, container, file):
 
 
 def _volume_files(index, template, volume):
-    """{relative path: text} a configMap or secret volume holds, or None for other volumes."""
+    """({relative path: text}, the ConfigMap or Secret, its kind, {relative path: key}) for a
+    configMap or secret volume; (None, None, None, {}) for other volumes."""
     for field, kind, name_field in (("configMap", "ConfigMap", "name"), ("secret", "Secret", "secretName")):
         source = (volume or {}).get(field)
         if source is None:
@@ -74,17 +84,18 @@ def _volume_files(index, template, volume):
         keys = index.keys_of(target) if target else {}
         items = source.get("items")
         if items is None:
-            return {key: value for key, value in keys.items()}, target, kind
-        return {item.get("path"): keys[item.get("key")] for item in items if item.get("key") in keys}, target, kind
-    return None, None, None
+            return dict(keys), target, kind, {key: key for key in keys}
+        paths = {item.get("path"): item.get("key") for item in items if item.get("key") in keys}
+        return {path: keys[key] for path, key in paths.items()}, target, kind, paths
+    return None, None, None, {}
 
 
-def _corefile(index, template, container, conf, root):
+def _corefile(index, template, container, conf):
     found = _mount_for(template, container, conf)
     if found is None:
         return None, f"-conf {conf}: no volume of the container is mounted there"
     mount, volume = found
-    files, configmap, kind = _volume_files(index, template, volume)
+    files, configmap, kind, _ = _volume_files(index, template, volume)
     relative = conf[len(mount["mountPath"].rstrip("/")) + 1:]
     if kind != "ConfigMap" or configmap is None:
         return None, f"-conf {conf}: volume {mount.get('name')!r} is not a ConfigMap defined here"
@@ -92,7 +103,7 @@ def _corefile(index, template, container, conf, root):
         return None, f"-conf {conf}: ConfigMap {configmap.name!r} does not provide {relative!r} (through volume {mount.get('name')!r})"
     key = next((item.get("key") for item in (volume["configMap"].get("items") or []) if item.get("path") == relative), relative)
     value_line = configmap.body["data"].value_lines[key]
-    text = (root / configmap.file).read_text().splitlines()[value_line - 1]
+    text = configmap.path.read_text().splitlines()[value_line - 1]
     first = value_line + 1 if re.search(r":\s*[|>][-+0-9]*\s*(#.*)?$", text) else value_line
     return Located(configmap, key, files[relative], first), None
 
@@ -202,7 +213,7 @@ def _files(index, template, path, container, corefile, parsed):
             findings.append(corefile.finding(line, 0, f"`{words[0]} {file}`: no volume of the container is mounted there"))
             continue
         mount, volume = found
-        files, source, kind = _volume_files(index, template, volume)
+        files, source, kind, _ = _volume_files(index, template, volume)
         relative = file[len(mount["mountPath"].rstrip("/")) + 1:]
         if words[0] in WRITTEN_FILES:
             if mount.get("readOnly") or files is not None:
@@ -240,23 +251,27 @@ def environments(index, template, container):
 
 
 def _validate(index, template, container, corefile, conf, binary):
-    """`zoneregistry -validate` in each pod's environment; one finding per error, naming the pods."""
+    """`zoneregistry -validate` in each pod's environment; one finding per error, naming the pods.
+    An error in a file from a Secret or ConfigMap volume (a key file) is reported at that key."""
     pods_by_error = {}
     for pod, env in environments(index, template, container):
         for error in _validate_in_pod(index, template, container, corefile, binary, env):
             pods_by_error.setdefault(error, []).append(pod)
     findings = []
-    for (line, column, message), pods in pods_by_error.items():
+    for (source, line, column, message), pods in pods_by_error.items():
         shown = f"pod {pods[0]}" if len(pods) == 1 else f"pods {', '.join(pods)}"
-        findings.append(corefile.finding(line, column, f"{message} (zoneregistry -validate, {shown})"))
+        located = corefile if source is None else source
+        findings.append(located.finding(line, column, f"{message} (zoneregistry -validate, {shown})"))
     return findings
 
 
 def _validate_in_pod(index, template, container, corefile, binary, env):
+    """(Located or None for the Corefile, line, column, message) for each error."""
     with tempfile.TemporaryDirectory(prefix="k8s-check-") as scratch:
         scratch = pathlib.Path(scratch)
+        mounts, sources = _lay_out(index, template, container, scratch)
         text = corefile.text
-        for mount_path in sorted(_lay_out(index, template, container, scratch), key=len, reverse=True):
+        for mount_path in sorted(mounts, key=len, reverse=True):
             text = re.sub(r"(?<![\w/])" + re.escape(mount_path) + r"(?=/|\s|$)", str(scratch) + mount_path, text)
         conf_file = scratch / "Corefile.checked"
         conf_file.write_text(text)
@@ -266,25 +281,40 @@ def _validate_in_pod(index, template, container, corefile, binary, env):
             return []
         errors = []
         for line in (run.stdout + run.stderr).replace(str(scratch), "").splitlines():
-            match = re.match(r".*?Corefile\.checked:(\d+):(\d+): (.*)", line)
-            if match:
-                errors.append((int(match.group(1)), int(match.group(2)), match.group(3)))
+            match = re.match(r"(\S+?):(\d+):(\d+): (.*)", line)
+            if match and match.group(1).endswith("Corefile.checked"):
+                errors.append((None, int(match.group(2)), int(match.group(3)), match.group(4)))
+            elif match and match.group(1) in sources:
+                errors.append((sources[match.group(1)], int(match.group(2)), int(match.group(3)), match.group(4)))
             elif line.strip():
-                errors.append((1, 0, line.strip()))
-        return errors or [(1, 0, f"zoneregistry -validate exited {run.returncode}")]
+                errors.append((None, 1, 0, line.strip()))
+        return errors or [(None, 1, 0, f"zoneregistry -validate exited {run.returncode}")]
 
 
 def _lay_out(index, template, container, scratch):
     """Writes each mounted ConfigMap and Secret under `scratch` at its mountPath; empty
-    directories for the others. Returns the mount paths."""
-    paths = []
+    directories for the others. Returns the mount paths, and {file in the pod: Located key}."""
+    paths, sources = [], {}
     for mount in container.get("volumeMounts") or []:
         mount_path = mount.get("mountPath", "").rstrip("/")
         directory = scratch / mount_path.lstrip("/")
         directory.mkdir(parents=True, exist_ok=True)
-        files, _, _ = _volume_files(index, template, template.volume(mount.get("name"))[1])
+        files, source, _, keys = _volume_files(index, template, template.volume(mount.get("name"))[1])
         for relative, value in (files or {}).items():
             (directory / relative).parent.mkdir(parents=True, exist_ok=True)
             (directory / relative).write_text(value)
+            sources[f"{mount_path}/{relative}"] = _located_key(source, keys[relative], value)
         paths.append(mount_path)
-    return paths
+    return paths, sources
+
+
+def _located_key(resource, key, value):
+    """Where line 1 of a ConfigMap's or Secret's key is in its manifest."""
+    for field in ("stringData", "data"):
+        values = resource.body.get(field)
+        if isinstance(values, dict) and key in values:
+            line = getattr(values, "value_lines", {}).get(key, resource.line)
+            text = resource.path.read_text().splitlines()
+            block = line <= len(text) and re.search(r":\s*[|>][-+0-9]*\s*(#.*)?$", text[line - 1])
+            return Located(resource, key, value, line + 1 if block else line, field)
+    return Located(resource, key, value, resource.line)

@@ -38,9 +38,10 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _Li
 @dataclasses.dataclass
 class Resource:
     """One document of a manifest file."""
-    file: str
+    file: str  # as shown in findings (relative to the repository when inside it)
     body: dict
     line: int
+    path: pathlib.Path = None  # the file itself
 
     @property
     def kind(self):
@@ -125,7 +126,7 @@ def load(roots, relative_to):
                     continue
                 if not isinstance(body, dict):
                     raise ValueError(f"{shown}:{node.start_mark.line + 1}: a manifest document must be a mapping")
-                resources.append(Resource(shown, body, node.start_mark.line + 1))
+                resources.append(Resource(shown, body, node.start_mark.line + 1, path.resolve()))
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = mark.line + 1 if mark else 1

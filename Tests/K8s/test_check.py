@@ -32,6 +32,11 @@ class BrokenManifests(unittest.TestCase):
         self.assertIn(old, text, f"{relative} no longer contains {old!r}: update the test")
         path.write_text(text.replace(old, new, 1))
 
+    def line_of(self, relative, text):
+        """The 1-based line of the first line of `relative` containing `text`."""
+        lines = (self.scratch / "deploy" / "kubernetes" / relative).read_text().splitlines()
+        return next(number for number, line in enumerate(lines, start=1) if text in line)
+
     def findings(self):
         lines, _ = check.run([self.scratch / "deploy" / "kubernetes"], BINARY, root=self.scratch)
         return lines
@@ -62,13 +67,33 @@ class BrokenManifests(unittest.TestCase):
         self.assertFinding("masters/statefulset.yaml:", "spec.template.spec.volumes[1].secret.items[1].key:",
                            "Secret 'zoneregistry' has no key 'control-token'")
 
+    def test_a_file_the_corefile_names_must_come_from_a_mounted_key(self):
+        self.edit("masters/statefulset.yaml", "          - key: tsig.key\n            path: tsig.key\n", "")
+        self.assertFinding("masters/configmap.yaml:", "data.Corefile: line", "`secrets /etc/zoneregistry/secrets/tsig.key`: Secret 'zoneregistry' does not provide 'tsig.key'")
+
+    def test_an_error_in_a_key_file_is_reported_at_the_secrets_key(self):
+        self.edit("masters/secret.yaml.example", "algorithm hmac-sha256;", "algorithm hmac-md5;")
+        line = self.line_of("masters/secret.yaml.example", "algorithm hmac-md5;")
+        self.assertFinding(f"masters/secret.yaml.example:{line}:", "Secret/zoneregistry: stringData.tsig.key: line 2 column 12:",
+                           'unknown TSIG algorithm "hmac-md5"', "pods zoneregistry-0, zoneregistry-1, zoneregistry-2")
+
+    def test_the_state_file_must_be_on_a_writable_volume(self):
+        self.edit("masters/configmap.yaml", "state_file /var/lib/zoneregistry/", "state_file /etc/zoneregistry/secrets/")
+        self.assertFinding("masters/configmap.yaml:", "`state_file /etc/zoneregistry/secrets/overrides.json`: volume 'secrets' is read-only")
+
+    def test_a_short_control_token_fails_validation_at_the_token_file_line(self):
+        self.edit("masters/secret.yaml.example", '"example-only-generate-a-fresh-token"', '"short"')
+        self.assertFinding("masters/configmap.yaml:", "data.Corefile: line", "is shorter than 16 bytes", "zoneregistry -validate")
+
     def test_a_configmap_the_statefulset_mounts_must_exist(self):
         self.edit("masters/statefulset.yaml", "          name: zoneregistry\n          items:", "          name: zoneregistry-config\n          items:")
         self.assertFinding("masters/statefulset.yaml:", "spec.template.spec.volumes[0].configMap.name:", "ConfigMap 'zoneregistry-config' is not defined")
 
     def test_the_corefile_in_the_configmap_goes_through_zoneregistry_validate(self):
         self.edit("masters/configmap.yaml", "ttl 30", "ttl 99999")
-        self.assertFinding("masters/configmap.yaml:26:", "ConfigMap/zoneregistry: data.Corefile: line 11 column 13:",
+        line = self.line_of("masters/configmap.yaml", "ttl 99999")
+        in_corefile = line - self.line_of("masters/configmap.yaml", "Corefile: |")
+        self.assertFinding(f"masters/configmap.yaml:{line}:", f"ConfigMap/zoneregistry: data.Corefile: line {in_corefile} column 13:",
                            'TTL "99999" is out of range', "zoneregistry -validate")
 
     def test_an_environment_variable_the_corefile_uses_must_be_set_by_the_pod(self):

@@ -138,8 +138,8 @@ final class QueryResponder {
                                              authentication: authentication, writer: &writer, outcome: &outcome) {
                 result = transfer
             } else {
-                result = handle(query, block: blocks[zone], transport: transport, client: client, writer: &writer,
-                                plan: &plan, outcome: &outcome)
+                result = handle(query, block: blocks[zone], transport: transport, client: client,
+                                authentication: authentication, writer: &writer, plan: &plan, outcome: &outcome)
             }
         } else {
             result = HandlerAnswer(rcode: .refused, authoritative: false)
@@ -173,10 +173,16 @@ final class QueryResponder {
 
     /// The block's handler chain: `zoneregistry` first, then `whoami`, else REFUSED.
     private func handle(_ query: ParsedQuery, block: ServerBlock, transport: Transport, client: ClientAddress,
-                        writer: inout MessageWriter, plan written: inout RegistryPlan?,
-                        outcome: inout QueryOutcome) -> HandlerAnswer {
+                        authentication: TSIGAuthentication, writer: inout MessageWriter,
+                        plan written: inout RegistryPlan?, outcome: inout QueryOutcome) -> HandlerAnswer {
         if let registry = block.registry, query.qclass == .in || query.qclass == .any,
            let zone = registryZone(of: registry) {
+            if let exchange = block.quorum, name.length == exchange.reservedNames[zone].wire.count,
+               name.isAtOrBelow(exchange.reservedNames[zone]) {
+                outcome.registryZoneIndex = zone
+                return quorumAnswer(query, exchange: exchange, registry: registry, zone: zone,
+                                    authentication: authentication, writer: &writer)
+            }
             let plan = RegistryPlan.classify(name, qtype: query.qtype, zone: zone, in: registry)
             if !(plan.fallsThrough && fallsThrough(registry)) {
                 outcome.registryZoneIndex = zone

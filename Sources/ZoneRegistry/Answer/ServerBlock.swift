@@ -7,6 +7,9 @@ final class ServerBlock {
     var transfers: TransferResponder?
     /// The block's `tsig` keys and requirements, ready for the query path; nil without `tsig`.
     let tsig: BlockTSIG?
+    /// The registry's verdict exchange when it has `quorum` (set once the daemon made it):
+    /// answers `_zoneregistry.Z` TXT with this master's view.
+    var quorum: QuorumExchange?
 
     init(config: ServerBlockConfig, registry: Registry?) {
         self.config = config

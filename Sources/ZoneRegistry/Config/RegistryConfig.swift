@@ -65,6 +65,9 @@ struct RegistryConfig: Sendable, Equatable {
     /// (SPEC §10); the registry itself answers every name.
     var serviceNames: [String] = []
     var soaTimers = SOATimers.standard
+    /// `quorum KEY` (SPEC §9): nil when this master decides alone.
+    var quorum: QuorumConfig?
+    var selfName: SelfName?
     var debug = false
     var metrics = false
     var location: SourceLocation

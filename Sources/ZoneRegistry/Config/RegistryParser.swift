@@ -3,7 +3,7 @@ enum RegistryParser {
     static let options = [
         "interval", "timeout", "ttl", "fallthrough", "mode", "ns", "rise", "fall", "select", "fail_open",
         "debug", "metrics", "peer", "names", "soa",
-    ] + ProbeOptionParser.options
+    ] + ProbeOptionParser.options + QuorumParser.options
     static let intervalRange = 100...300_000
     static let timeoutRange = 10...30_000
     static let ttlRange = 0...3600
@@ -130,7 +130,8 @@ enum RegistryParser {
         case "soa":
             if let timers = ServiceNamesParser.soaTimers(option, &diagnostics) { registry.soaTimers = timers }
         default:
-            if !ProbeOptionParser.apply(option, to: &registry.probeDefaults, shape: shape, &diagnostics) {
+            if !ProbeOptionParser.apply(option, to: &registry.probeDefaults, shape: shape, &diagnostics),
+               !QuorumParser.apply(option, to: &registry, &diagnostics) {
                 shape.unknown(option, kind: "option", known: options, &diagnostics)
             }
         }

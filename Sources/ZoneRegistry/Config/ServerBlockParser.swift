@@ -23,6 +23,9 @@ enum ServerBlockParser {
             }
         }
         TransferParser.check(server.transfers, registry: server.registry, &diagnostics)
+        if server.registry != nil {
+            QuorumParser.resolve(&server.registry!, bind: server.bind, tsig: server.tsig, &diagnostics)
+        }
         return diagnostics.errors.count == errorsBefore ? server : nil
     }
 

@@ -60,6 +60,7 @@ extension Daemon {
     private func metricsResponse() -> HTTPResponse {
         var text = PrometheusText(capacity: lastMetricsSize + lastMetricsSize / 8)
         peerGauges.render(monitors: monitors, into: &text)
+        QuorumGauges.render(exchanges: exchanges, into: &text)
         OverrideGauges.render(registries: monitors.map(\.registry), into: &text)
         probeMetrics.render(into: &text)
         metrics.render(into: &text)

@@ -16,6 +16,8 @@ final class Daemon {
     private(set) var configuration: Configuration
     private(set) var blocks: [ServerBlock] = []
     private(set) var monitors: [HealthMonitor] = []
+    /// One verdict exchange per registry with `quorum` (SPEC §9).
+    private(set) var exchanges: [QuorumExchange] = []
     var udpListeners: [ListenerKey: UDPListener] = [:]
     var tcpListeners: [ListenerKey: TCPListener] = [:]
     var httpServers: [HTTPListenAddress: HTTPServer] = [:]
@@ -92,6 +94,7 @@ final class Daemon {
                 throw ApplyError(description: error.message)
             }
         }
+        let nextExchanges = makeExchanges(blocks: nextBlocks, monitors: nextMonitors)
         let endpoints: PendingEndpoints
         do {
             endpoints = try prepareEndpoints(for: next, control: nextControl)
@@ -111,6 +114,9 @@ final class Daemon {
         monitors.forEach { $0.stop() }
         monitors = nextMonitors
         monitors.forEach { $0.start() }
+        exchanges.forEach { $0.stop() }
+        exchanges = nextExchanges
+        exchanges.forEach { $0.start() }
         blocks = nextBlocks
         configuration = next
     }
@@ -193,6 +199,7 @@ final class Daemon {
         lameduckTimer?.close()
         control?.stop()
         monitors.forEach { $0.stop() }
+        exchanges.forEach { $0.stop() }
         transfers.stop()
         udpListeners.values.forEach { $0.close() }
         tcpListeners.values.forEach { $0.close() }

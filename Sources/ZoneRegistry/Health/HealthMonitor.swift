@@ -36,6 +36,10 @@ final class HealthMonitor {
     private let durationSlots: [Int]
     private var rounds: [RoundTally]
     private var roundStarted: [UInt64]
+    /// Per peer: rounds finished since start, and the loop time of the last verdict, for the
+    /// view this master publishes to its fellows (SPEC §9 `round=N age=S`).
+    private(set) var finishedRounds: [Int]
+    private(set) var lastVerdictAt: [UInt64]
     private var addressProbes: [AddressProbe?]
     /// Probes past their verdict whose socket is still closing politely (`AddressProbe`).
     private var closingProbes: [ObjectIdentifier: AddressProbe] = [:]
@@ -83,6 +87,8 @@ final class HealthMonitor {
         durationSlots = metrics.durationSlots(zone: zoneLabel, peers: config.peers.map { $0.host.description })
         rounds = Array(repeating: RoundTally(), count: config.peers.count)
         roundStarted = Array(repeating: 0, count: config.peers.count)
+        finishedRounds = Array(repeating: 0, count: config.peers.count)
+        lastVerdictAt = Array(repeating: 0, count: config.peers.count)
         addressProbes = Array(repeating: nil, count: 2 * config.peers.count)
         closingCount = Array(repeating: 0, count: config.peers.count)
         cursor = ProbeCursor(schedule: ProbeSchedule(peerCount: config.peers.count, intervalMilliseconds: config.intervalMilliseconds,
@@ -229,6 +235,8 @@ final class HealthMonitor {
     }
 
     private func record(_ verdict: ProbeVerdict, peer index: Int) {
+        finishedRounds[index] += 1
+        lastVerdictAt[index] = loop.nowMilliseconds
         let milliseconds = Int(loop.nowMilliseconds - roundStarted[index])
         metrics.observeProbe(slot: durationSlots[index], seconds: Double(milliseconds) / 1000)
         let now = Date()

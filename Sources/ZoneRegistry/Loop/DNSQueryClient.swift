@@ -98,13 +98,17 @@ final class DNSQueryClient {
     }
 
     private func finish(_ result: Result?) {
-        let completion = self.completion
-        self.completion = nil
-        timer.close()
-        closeUDP()
-        tcp?.close()
-        tcp = nil
-        if let result { completion?(result) }
+        // Closing the timer drops its action, which holds the last reference to this client
+        // (the in-flight retain): without this the rest of `finish` ran on freed memory (ASan).
+        withExtendedLifetime(self) {
+            let completion = self.completion
+            self.completion = nil
+            timer.close()
+            closeUDP()
+            tcp?.close()
+            tcp = nil
+            if let result { completion?(result) }
+        }
     }
 
     // MARK: UDP

@@ -22,9 +22,15 @@ final class Registry {
     /// Fallthrough zones prepared for matching; empty when fallthrough covers every zone.
     let fallthroughZones: [WireName]
 
-    private var healths: [PeerHealth]
+    /// This master's own verdicts (rise/fall applied), as `setHealth` reports them.
+    private(set) var healths: [PeerHealth]
     /// Operator overrides by peer (SPEC §11), set through `setOverride`; nil is `auto`.
     private var overrides: [OverrideState?]
+    /// Fellow masters' votes per peer (SPEC §9, Registry+Votes.swift); nil without `quorum`
+    /// or while every fellow is stale.
+    private(set) var votes: PeerVotes?
+    /// `effectiveHealth` of every peer as last computed: what the selection was built from.
+    private var answered: [PeerHealth]
     private var selection: Selection
 
     init(config: RegistryConfig, serial: UInt32, previous: Registry?) {
@@ -39,11 +45,13 @@ final class Registry {
 
         healths = [PeerHealth](repeating: .unknown, count: config.peers.count)
         overrides = [OverrideState?](repeating: nil, count: config.peers.count)
+        answered = healths
         if let previous {
             // SPEC §7: a reload keeps the health of peers whose host is unchanged.
             var kept: [DomainName: PeerHealth] = [:]
             for (index, peer) in previous.config.peers.enumerated() { kept[peer.host] = previous.healths[index] }
             for (index, peer) in config.peers.enumerated() { healths[index] = kept[peer.host] ?? .unknown }
+            answered = healths
             self.serial = max(serial, previous.serial &+ 1)
         } else {
             self.serial = serial
@@ -61,12 +69,13 @@ final class Registry {
     }
 
     /// The one place an override and health combine into what answers use: a drain is down,
-    /// a forced up is up, otherwise the probes' verdict.
+    /// a forced up is up, otherwise the probes' verdict combined with the fellow masters'
+    /// votes (`votedHealth`, Registry+Votes.swift).
     func effectiveHealth(ofPeerAt index: Int) -> PeerHealth {
         switch override(ofPeerAt: index) {
         case .drain: .down
         case .up: .up
-        case nil: health(ofPeerAt: index)
+        case nil: votedHealth(ofPeerAt: index)
         }
     }
 
@@ -75,24 +84,42 @@ final class Registry {
     @discardableResult
     func setHealth(_ health: PeerHealth, ofPeerAt index: Int) -> Bool {
         guard healths.indices.contains(index) else { return false }
-        let before = effectiveHealth(ofPeerAt: index).countsAsHealthy
         healths[index] = health
-        return effectiveHealthChanged(at: index, wasHealthy: before)
+        return recombine(index..<(index + 1))
+    }
+
+    /// Takes the fellow masters' votes (nil: none, this master decides alone), as `setHealth`.
+    @discardableResult
+    func setVotes(_ votes: PeerVotes?) -> Bool {
+        self.votes = votes
+        return recombine(healths.indices)
+    }
+
+    /// Raises the serial to `candidate` when it is ahead (RFC 1982); never lowers it.
+    func adoptSerial(_ candidate: UInt32) {
+        if SerialNumber.isAhead(candidate, of: serial) { serial = candidate }
     }
 
     /// An operator's override (nil: back to `auto`); true when answers change, as `setHealth`.
     @discardableResult
     func setOverride(_ state: OverrideState?, ofPeerAt index: Int) -> Bool {
         guard overrides.indices.contains(index) else { return false }
-        let before = effectiveHealth(ofPeerAt: index).countsAsHealthy
         overrides[index] = state
-        return effectiveHealthChanged(at: index, wasHealthy: before)
+        return recombine(index..<(index + 1))
     }
 
-    private func effectiveHealthChanged(at index: Int, wasHealthy: Bool) -> Bool {
-        guard wasHealthy != effectiveHealth(ofPeerAt: index).countsAsHealthy else { return false }
+    /// Recomputes `effectiveHealth` for `peers`; when the healthy set changed, bumps the serial
+    /// and rebuilds the selection.
+    private func recombine(_ peers: Range<Int>) -> Bool {
+        var changed = false
+        for index in peers {
+            let next = effectiveHealth(ofPeerAt: index)
+            if next.countsAsHealthy != answered[index].countsAsHealthy { changed = true }
+            answered[index] = next
+        }
+        guard changed else { return false }
         serial &+= 1
-        selection.recompute(healths: healths.indices.map(effectiveHealth))
+        selection.recompute(healths: answered)
         return true
     }
 

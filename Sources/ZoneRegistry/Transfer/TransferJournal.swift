@@ -53,8 +53,3 @@ extension ResourceRecord {
         return 0
     }
 }
-
-/// RFC 1982 §3.2: `a` is newer than `b` in serial number arithmetic.
-func serialIsNewer(_ a: UInt32, than b: UInt32) -> Bool {
-    a != b && (a &- b) < 0x8000_0000
-}

@@ -19,7 +19,7 @@ extension ZoneTransfer {
                                                         questionEnd: request.query.questionEnd) else {
                 return refuse(.formErr, type: type, result: "formerr", client: client, why: "no SOA in the authority section")
             }
-            if !serialIsNewer(snapshot.serial, than: serial) {
+            if !SerialNumber.isAhead(snapshot.serial, of: serial) {
                 body = .current(snapshot)
                 result = "current"
             } else if let path = journal.path(from: serial, to: snapshot.serial) {

@@ -9,6 +9,8 @@ extension MessageWriter {
         case soa(SOAData)                            // RFC 1035 §3.3.13
         /// Target is always the root: `whoami` (RFC 2782 forbids compressing a target anyway).
         case srv(priority: UInt16, weight: UInt16, port: UInt16)
+        /// Character-strings of at most 255 bytes each (RFC 1035 §3.3.14).
+        case txt([[UInt8]])
 
         var type: RecordType {
             switch self {
@@ -18,6 +20,7 @@ extension MessageWriter {
             case .cname: return .cname
             case .soa: return .soa
             case .srv: return .srv
+            case .txt: return .txt
             }
         }
     }
@@ -79,6 +82,11 @@ extension MessageWriter {
             writeU16(weight)
             writeU16(port)
             writeU8(0)
+        case .txt(let strings):
+            for string in strings {
+                writeU8(UInt8(min(string.count, 255)))
+                for byte in string.prefix(255) { writeU8(byte) }
+            }
         }
     }
 

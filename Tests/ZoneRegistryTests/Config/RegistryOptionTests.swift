@@ -101,7 +101,7 @@ private func registry(_ options: String) throws -> RegistryConfig {
     @Test(arguments: [
         ("intervall 5", #"Corefile:3:1: zoneregistry: unknown option "intervall"; did you mean "interval"?"#),
         ("peers a b", #"Corefile:3:1: zoneregistry: unknown option "peers"; did you mean "peer"?"#),
-        ("cache 30", #"Corefile:3:1: zoneregistry: unknown option "cache"; expected one of interval, timeout, ttl, fallthrough, mode, ns, rise, fall, select, fail_open, debug, metrics, peer, names, soa, expect, expect_body, header, host, probe_source"#),
+        ("cache 30", #"Corefile:3:1: zoneregistry: unknown option "cache"; expected one of interval, timeout, ttl, fallthrough, mode, ns, rise, fall, select, fail_open, debug, metrics, peer, names, soa, expect, expect_body, header, host, probe_source, quorum, self"#),
         ("interval", #"Corefile:3:1: zoneregistry: missing argument to "interval"; expected "interval DURATION""#),
         ("interval 5 10", #"Corefile:3:12: zoneregistry: unexpected argument "10" to "interval"; expected "interval DURATION""#),
         ("interval 5x", #"Corefile:3:10: invalid interval "5x"; expected a duration from 100ms to 5m such as 5s, 100ms or 1m30s"#),

@@ -11,7 +11,11 @@ import Testing
 ///   ingresses .21-.23);
 /// - the masters probe port 8090, the sidecar itself: in the cluster the gateway Service's port
 ///   8080 forwards there;
-/// - `interval 1` instead of 5, so a failover shows in seconds (rise and fall stay 2).
+/// - `interval 1` instead of 5, so a failover shows in seconds (rise and fall stay 2);
+/// - the Secret's files and the state volume are folders of the test (`MasterPodFiles`), and
+///   `control` listens on the master's own address instead of 127.0.0.1;
+/// - the secondaries of `transfer` are 127.0.15.31-32 (nothing listens there: NOTIFY goes
+///   unanswered, dig asks for the transfer from those addresses).
 @Suite(.serialized) final class KubernetesDeploymentEndToEndTests {
     static let masters = [("zoneregistry-0", "127.0.15.1"), ("zoneregistry-1", "127.0.15.2"), ("zoneregistry-2", "127.0.15.3")]
     /// peer, its gateway's address in the masters' ConfigMap, on loopback, its ingress's.
@@ -19,19 +23,21 @@ import Testing
                            ("prod2", "203.0.113.10", "127.0.15.12", "127.0.15.22"),
                            ("dev1", "198.51.100.20", "127.0.15.13", "127.0.15.23")]
     static let nsAddresses = ["192.0.2.10": "127.0.15.1", "192.0.2.11": "127.0.15.2", "192.0.2.12": "127.0.15.3"]
+    static let secondaries = ["203.0.113.53": "127.0.15.31", "203.0.113.54": "127.0.15.32"]
 
-    static func masterCorefile(_ address: String) throws -> String {
-        var addresses = nsAddresses
+    static func masterCorefile(_ address: String, files: MasterPodFiles) throws -> String {
+        var addresses = nsAddresses.merging(secondaries) { $1 }
         for (_, published, loopback, _) in gateways { addresses[published] = loopback }
         let corefile = try KubernetesManifest.configMapValue("Corefile", in: "masters/configmap.yaml")
-        return try KubernetesManifest.onLoopback(corefile, bind: address, addresses: addresses,
-                                                 words: ["port 8080": "port 8090", "interval 5": "interval 1"])
+        return try KubernetesManifest.onLoopback(corefile, bind: address, addresses: addresses, words: files.paths.merging(
+            ["port 8080": "port 8090", "interval 5": "interval 1", "127.0.0.1:8053": "\(address):8053"]) { $1 })
     }
 
     var ingresses: [String: PeerProcess] = [:]
     var sidecars: [IngressHealthSidecar] = []
     var gatewayDaemons: [DaemonProcess] = []
     var registries: [DaemonProcess] = []
+    var podFiles: [MasterPodFiles] = []
 
     init() throws {
         let gatewayCorefile = try KubernetesManifest.configMapValue("Corefile", in: "gateway/configmap.yaml")
@@ -42,11 +48,18 @@ import Testing
             gatewayDaemons.append(try DaemonProcess(corefile: try KubernetesManifest.onLoopback(gatewayCorefile, bind: address)))
         }
         for (pod, address) in Self.masters {
-            registries.append(try DaemonProcess(corefile: try Self.masterCorefile(address), environment: ["POD_NAME": pod]))
+            let files = try MasterPodFiles()
+            podFiles.append(files)
+            registries.append(try DaemonProcess(corefile: try Self.masterCorefile(address, files: files), environment: ["POD_NAME": pod]))
         }
         for registry in registries {
             #expect(try eventually(timeout: 5) { try Curl.get("http://\(Self.address(of: registry)):8181/ready").status == 200 }, "\(registry.logText)")
         }
+    }
+
+    deinit {
+        registries.removeAll()
+        for files in podFiles { files.remove() }
     }
 
     static func address(of registry: DaemonProcess) -> String {
@@ -120,5 +133,33 @@ import Testing
         }
         master.signal(SIGTERM)
         #expect(master.waitForExit() == 0)
+    }
+
+    @Test func theSecondariesTransferTheZoneSignedWithTheSecretsKeyAndOnlySigned() throws {
+        let key = "hmac-sha256:xfr.service.example.net.:\(try MasterPodFiles.tsigSecret("xfr.service.example.net."))"
+        let signed = try Dig.query("service.example.net", "AXFR", port: 53, server: "127.0.15.2", options: ["-b", "127.0.15.31", "-y", key])
+        let lines = signed.raw.split(separator: "\n").filter { !$0.hasPrefix(";") && !$0.isEmpty }
+        // dig prints each message's TSIG record among the records: the answers were signed.
+        #expect(lines.contains { $0.contains("\tTSIG\thmac-sha256.") }, "\(signed.raw)")
+        let records = lines.filter { !$0.contains("\tTSIG\t") }
+        #expect(records.first?.contains("\tSOA\tzoneregistry-0.service.example.net.") == true, "\(signed.raw)")
+        #expect(records.last?.contains("\tSOA\t") == true, "\(signed.raw)")
+        #expect(records.filter { $0.contains("\tSOA\t") }.count == 2, "RFC 5936 §2.2: SOA first and last\n\(signed.raw)")
+        #expect(records.contains { $0.hasPrefix("app.service.example.net.") && $0.hasSuffix("NS\tprod1.service.example.net.") }, "\(signed.raw)")
+        #expect(records.contains { $0.hasPrefix("www.service.example.net.") && $0.hasSuffix("NS\tprod2.service.example.net.") }, "\(signed.raw)")
+        let unsigned = try Dig.query("service.example.net", "AXFR", port: 53, server: "127.0.15.2", options: ["-b", "127.0.15.31"])
+        #expect(unsigned.raw.contains("Transfer failed."), "\(unsigned.raw)")
+    }
+
+    @Test func aDrainWithTheSecretsTokenTakesAPeerOutAndIsKeptOnTheStateVolume() throws {
+        let url = "http://127.0.15.1:8053/overrides/prod1"
+        let body = #"{"state":"drain","for":"30s","reason":"kubernetes e2e"}"#
+        let refused = try Curl.run(url, options: ["-X", "PUT", "-H", "Authorization: Bearer wrong-token-wrong-token", "-d", body])
+        #expect(refused.status == 401)
+        let drained = try Curl.run(url, options: ["-X", "PUT", "-H", "Authorization: Bearer \(try MasterPodFiles.controlToken())", "-d", body])
+        #expect(drained.status == 200, "\(drained.body)")
+        #expect(try referral(from: "127.0.15.1") == ["prod2.service.example.net."])
+        let state = try String(contentsOf: podFiles[0].state.appendingPathComponent("overrides.json"), encoding: .utf8)
+        #expect(state.contains("\"prod1.service.example.net.\"") && state.contains("\"drain\""), "\(state)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// A file of `deploy/kubernetes/` as the kubelet would hand it to a container: the value of a
 /// ConfigMap key written as a YAML literal block (`Corefile: |`), and the same Corefile moved
@@ -7,10 +8,14 @@ import Foundation
 enum KubernetesManifest {
     static let root = DaemonProcess.packageRoot.appendingPathComponent("deploy/kubernetes")
 
-    /// The text of `key: |` in `file` (relative to deploy/kubernetes/), indentation removed,
-    /// ending in one newline (YAML's default "clip" chomping).
+    /// The value of `key` in `file` (relative to deploy/kubernetes/): a literal block
+    /// (`key: |`) with its indentation removed, ending in one newline (YAML's default "clip"
+    /// chomping), or a one-line value without its quotes.
     static func configMapValue(_ key: String, in file: String) throws -> String {
         let lines = try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8).components(separatedBy: "\n")
+        if let line = lines.first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("\(key): \"") }) {
+            return String(line.split(separator: ":", maxSplits: 1)[1]).trimmingCharacters(in: CharacterSet(charactersIn: " \""))
+        }
         guard let start = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "\(key): |" }) else {
             throw ManifestError.noBlock(key, file)
         }
@@ -55,6 +60,42 @@ enum KubernetesManifest {
     }
 
     enum ManifestError: Error { case noBlock(String, String), notLoopback(String) }
+}
+
+/// What a master pod finds at its mounts (deploy/kubernetes/masters/statefulset.yaml): the
+/// Secret's keys from secret.yaml.example under `secrets`, group 65532 and mode 0440 as
+/// `defaultMode` and `fsGroup` make them, and an empty state volume owned by that group.
+struct MasterPodFiles {
+    let directory: URL
+    var secrets: URL { directory.appendingPathComponent("secrets") }
+    var state: URL { directory.appendingPathComponent("state") }
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("zr-pod-\(UUID().uuidString)")
+        for folder in [directory, secrets, state] {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        }
+        for key in ["tsig.key", "control-token"] {
+            let file = secrets.appendingPathComponent(key)
+            try KubernetesManifest.configMapValue(key, in: "masters/secret.yaml.example").write(to: file, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o440, .groupOwnerAccountID: 65532], ofItemAtPath: file.path)
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o2775, .groupOwnerAccountID: 65532], ofItemAtPath: state.path)
+    }
+
+    /// The pod's paths as they appear in the Corefile → these folders.
+    var paths: [String: String] { ["/etc/zoneregistry/secrets": secrets.path, "/var/lib/zoneregistry": state.path] }
+
+    /// The base64 secret of `name`'s key in the Secret's tsig.key (BIND syntax).
+    static func tsigSecret(_ name: String) throws -> String {
+        let keys = try KubernetesManifest.configMapValue("tsig.key", in: "masters/secret.yaml.example")
+        let block = try #require(keys.components(separatedBy: "key \"\(name)\"").dropFirst().first)
+        return String(try #require(block.firstMatch(of: /secret "([^"]+)"/)).1)
+    }
+
+    static func controlToken() throws -> String { try KubernetesManifest.configMapValue("control-token", in: "masters/secret.yaml.example") }
+
+    func remove() { try? FileManager.default.removeItem(at: directory) }
 }
 
 /// The gateway's `ingress-health` sidecar (deploy/kubernetes/gateway/configmap.yaml), the
