@@ -33,6 +33,14 @@ final class ControlRequestFuzzer: FuzzChecker {
         }
     }
 
+    /// The expiry timer's handle is freed in its close callback, and the loop can close only
+    /// once no handle is left: run it until the close is done (the corpus replay test drops
+    /// a checker per target; under LeakSanitizer an undrained loop reads as a leak).
+    deinit {
+        control?.stop()
+        loop?.run()
+    }
+
     func check(_ input: UnsafeRawBufferPointer) throws(FuzzViolation) {
         guard let control else { throw FuzzViolation("no event loop") }
         var reader = HTTPRequestReader(limit: 2048, bodyLimit: 1024)
