@@ -95,6 +95,13 @@ import Testing
             #expect(try Curl.get("http://\(master):8080/health").body == "OK")
             #expect(try Curl.get("http://\(master):9153/metrics").body.contains("coredns_zoneregistry_peer_up{zone=\"service.example.net.\",peer=\"dev1.service.example.net.\",role=\"secondary\"} 1"))
         }
+        // `self {$POD_NAME}...` made each pod one `ns` entry and the others its fellows: every
+        // master takes every fellow's signed view (the `quorum` key from the Secret).
+        for (index, registry) in registries.enumerated() {
+            for (fellow, _) in Self.masters where fellow != Self.masters[index].0 {
+                #expect(registry.waitForLog("fellow master \(fellow).service.example.net. fresh", timeout: 5), "\(registry.logText)")
+            }
+        }
         // A resolver follows the glue to the gateway's own DNS: the seed peer's whoami.
         let fromGateway = try Dig.query("www.app.service.example.net", "A", port: 53, server: "127.0.15.11")
         #expect(fromGateway.status == "NOERROR")
