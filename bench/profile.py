@@ -88,11 +88,35 @@ def top_functions(out, n=15):
     return rows[:n]
 
 
+# `MODE+quorum`: the same registry with the masters' exchange on (SPEC §9): a fellow master on
+# 127.0.0.2 (not under valgrind) and a TSIG key. The exchange runs per interval, so the idle and
+# the loaded run do the same exchange work and the difference is what the queries cost.
+QUORUM_SECRET = "cHJvZmlsZS1xdW9ydW0ta2V5LW5vdC1hLXNlY3JldA=="
+
+
+def profiled_corefile(mode, bind="127.0.0.1", name="ns1"):
+    base = mode.split("+")[0]
+    if not mode.endswith("+quorum"):
+        return S.corefile(base, PORT, interval="300")
+    text = S.corefile(base, PORT, interval="300",
+                      directives=[f"tsig {{\n        secret masters.{S.ZONE}. {QUORUM_SECRET}\n    }}"],
+                      extra=f"        ns ns2.{S.ZONE} 127.0.0.2\n        quorum masters.{S.ZONE}.\n        self {name}.{S.ZONE}")
+    return text.replace("bind 127.0.0.1", f"bind {bind}")
+
+
+def start_fellow(binary, workdir):
+    conf = os.path.join(workdir, "Corefile.fellow")
+    with open(conf, "w") as f:
+        f.write(profiled_corefile("address+quorum", bind="127.0.0.2", name="ns2"))
+    return subprocess.Popen([binary, "-conf", conf, "-quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "zoneregistry"))
     ap.add_argument("--queries", type=int, default=20000)
-    ap.add_argument("--modes", default="address,delegate")
+    ap.add_argument("--modes", default="address,delegate",
+                    help="comma-separated; MODE+quorum runs MODE with the masters' exchange on")
     ap.add_argument("--runs", type=int, default=3,
                     help="loaded callgrind runs per mode; the median is reported (how many queries share a "
                          "loop wakeup varies from run to run, and with it the per-wakeup share)")
@@ -116,7 +140,8 @@ def main():
         for mode in args.modes.split(","):
             conf = os.path.join(args.workdir, f"Corefile.{mode}")
             with open(conf, "w") as f:
-                f.write(S.corefile(mode, PORT, interval="300"))
+                f.write(profiled_corefile(mode))
+            fellow = start_fellow(args.binary, args.workdir) if mode.endswith("+quorum") else None
             cg = lambda out: ["--tool=callgrind", "--dump-instr=yes", "--callgrind-out-file=" + out]  # noqa: E731
             idle, _, _ = under_valgrind(cg, args.binary, conf, lines, 0, args.workdir, f"cg-idle-{mode}")
             runs = []
@@ -134,6 +159,9 @@ def main():
             print(f"{mode}: {ir:,.0f} instructions/query ({spread}), {allocs:.3f} allocs/query ({answered} answered)",
                   file=sys.stderr)
             tops.append((mode, busy, top_functions(busy)))
+            if fellow:
+                fellow.terminate()
+                fellow.wait()
     finally:
         listeners.terminate()
         listeners.wait()
