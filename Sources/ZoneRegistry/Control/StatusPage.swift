@@ -59,6 +59,8 @@ enum StatusPage {
         html.cell(peer.addresses.joined(separator: "\n"))
         html.raw("<td><span class=\"state \(peer.state)\">\(peer.state)</span><br><span class=\"meta\">")
         html.raw(peer.answered ? "answered" : "not answered")
+        // The vote overruled this master's own probe: say so where the state is read.
+        if peer.ownHealth != peer.health && peer.votes != nil { html.raw("<br>own probe: \(peer.ownHealth)") }
         html.raw("</span></td>")
         html.cell(peer.cause ?? peer.lastProbe ?? "not probed yet")
         html.cell(peer.lastProbeMilliseconds.map { "\($0) ms" } ?? "")

@@ -112,6 +112,7 @@ import Testing
         #expect(html.contains(#"<td class="votes">1/3 up<br><span class="vote up" data-master="ns1.a.test." data-vote="up">this master: up</span>"#))
         #expect(html.contains(#"data-master="ns2.a.test." data-vote="down">ns2.a.test.: down</span>"#))
         #expect(html.contains(#"data-peer="prod1.a.test." data-state="down""#))
+        #expect(html.contains("not answered<br>own probe: up</span>"))
         let alone = Self.standing(fresh: false)
         let page = String(decoding: StatusPage.render(StatusReport(registries: [alone.registry], monitors: [],
                                                                    overrides: OverrideSet(), quorums: [alone])), as: UTF8.self)
