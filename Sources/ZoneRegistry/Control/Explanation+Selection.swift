@@ -65,10 +65,10 @@ private struct HealthReason {
 
     /// Why a peer the vote (or this master alone) finds healthy is answered.
     var up: String {
-        let alone = own == .unknown ? "not probed yet (counts as up)" : "up"
-        guard let ballot, ballot.fellowsVoted else { return alone }
+        let plain = own == .unknown ? "not probed yet (counts as up)" : "up"
+        guard let ballot, ballot.fellowsVoted else { return plain }
         if own == .down { return "up by vote although this master's probe says down: \(cause); \(ballot)" }
-        return "\(alone); \(ballot)"
+        return "\(plain); \(ballot)"
     }
 
     /// Why a peer that is down is left out.
