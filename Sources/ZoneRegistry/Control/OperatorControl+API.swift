@@ -88,7 +88,7 @@ extension OperatorControl {
         // RFC 6750 §2.1: `Bearer` is case-insensitive, one space, then the token.
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return false }
-        return directive.token.matches(Array(parts[1].utf8))
+        return directive?.token.matches(Array(parts[1].utf8)) ?? false
     }
 
     struct ChangeResult: Encodable {

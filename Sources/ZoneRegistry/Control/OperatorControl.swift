@@ -7,9 +7,10 @@ import Logging
 ///
 /// Loop-owned, one per daemon (one `control` directive per Corefile); it outlives reloads, so
 /// overrides are kept whatever the new Corefile says about them, and are applied to each new
-/// set of registries.
+/// set of registries. With `quorum` it also exists without `control` (nil `directive`: no API,
+/// no state file), to hold the overrides fellow masters publish (OperatorControl+Fellows.swift).
 final class OperatorControl {
-    private(set) var directive: ControlDirective
+    private(set) var directive: ControlDirective?
     private(set) var overrides = OverrideSet()
     let logger: Logger
     /// The registries serving now; the daemon's, read when needed (they change on reload).
@@ -19,7 +20,7 @@ final class OperatorControl {
     let exchanges: () -> [QuorumExchange]
     private let expiry: LoopTimer
 
-    init(loop: EventLoop, directive: ControlDirective, logger: Logger,
+    init(loop: EventLoop, directive: ControlDirective?, logger: Logger,
          registries: @escaping () -> [Registry], monitors: @escaping () -> [HealthMonitor],
          exchanges: @escaping () -> [QuorumExchange] = { [] }) {
         self.directive = directive
@@ -28,13 +29,16 @@ final class OperatorControl {
         self.monitors = monitors
         self.exchanges = exchanges
         expiry = LoopTimer(loop: loop)
-        if let path = directive.stateFile { overrides = load(path) }
-        logger.info("control API on \(directive.address.description), \(overrides.peers.count) override(s) in force")
+        if let path = directive?.stateFile { overrides = load(path) }
+        if let directive {
+            logger.info("control API on \(directive.address.description), \(overrides.peers.count) override(s) in force")
+        }
     }
 
-    /// A reload: the new token and state file path take effect; the overrides stay.
-    func update(_ next: ControlDirective) {
-        let movedFile = next.stateFile != directive.stateFile
+    /// A reload: the new token and state file path take effect (nil: `control` is gone, the
+    /// masters' exchange still needs the set); the overrides stay.
+    func update(_ next: ControlDirective?) {
+        let movedFile = next?.stateFile != directive?.stateFile
         directive = next
         if movedFile { persist() }
     }
@@ -69,16 +73,17 @@ final class OperatorControl {
     /// changes when the state file cannot be written.
     func change(_ request: OverrideRequest, hosts: [String], client: String) throws(AtomicFile.WriteError) -> [String] {
         let before = overrides
-        let now = Date()
+        // Whole milliseconds: the state file and the masters' exchange carry no finer time.
+        let now = Date().wholeMilliseconds
         for host in hosts {
             if let state = request.state {
                 let expires = request.milliseconds.map { now.addingTimeInterval(Double($0) / 1000) }
                 overrides.set(Override(state: state, reason: request.reason, setAt: now, expiresAt: expires, setBy: client), for: host)
             } else {
-                overrides.remove(host)
+                overrides.remove(host, at: now, by: client)
             }
         }
-        if let path = directive.stateFile {
+        if let path = directive?.stateFile {
             do {
                 try StateFile.save(overrides, to: path)
             } catch {
@@ -97,10 +102,44 @@ final class OperatorControl {
         return hosts
     }
 
+    /// A fresh fellow master's view (SPEC §11 with `quorum`): each record later than what this
+    /// master holds for the host is applied at once, persisted and logged. `hosts` bounds what
+    /// is taken: the peers of the registry the view came through.
+    func adopt(_ view: MasterView, from fellow: DomainName, hosts: Set<String>) {
+        for problem in view.ignored {
+            logger.debug("fellow master \(fellow): override string ignored: \(problem)")
+        }
+        let now = Date()
+        var adopted = false
+        for entry in view.overrides {
+            let host = entry.host.description
+            guard hosts.contains(host) else {
+                logger.debug("fellow master \(fellow): override of \(host) ignored: not a peer of this registry")
+                continue
+            }
+            switch overrides.adopt(entry.record, for: host, now: now) {
+            case .older: continue
+            case .refused(let why):
+                logger.debug("fellow master \(fellow): override of \(host) ignored: \(why)")
+            case .adopted(let record):
+                adopted = true
+                var what = "override \(record.stateName) of \(host) adopted from fellow master \(fellow): set by \(record.setBy)"
+                if case .set(let override) = record {
+                    what += override.expiresAt.map { " until \($0.formatted(.iso8601))" } ?? ""
+                    what += ": \(reasonText(override.reason))"
+                }
+                logger.info("\(what)")
+            }
+        }
+        guard adopted else { return }
+        apply()
+        persist()
+    }
+
     private func reasonText(_ reason: String) -> String { reason.isEmpty ? "no reason given" : reason }
 
     private func persist() {
-        guard let path = directive.stateFile else { return }
+        guard let path = directive?.stateFile else { return }
         do {
             try StateFile.save(overrides, to: path)
         } catch {

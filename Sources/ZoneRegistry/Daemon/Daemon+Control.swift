@@ -1,12 +1,15 @@
 import Logging
 
 /// The `control` directive's life across reloads: one `OperatorControl` kept while the
-/// Corefile has the directive, so overrides survive SIGHUP; made when it first appears.
+/// Corefile has the directive or a `quorum`, so overrides survive SIGHUP; made when either
+/// first appears. With `quorum` and no `control` it has no API and no state file, but still
+/// takes and publishes the fellow masters' overrides: a drain must reach every master.
 extension Daemon {
     /// The control object the next configuration will use: the running one, or a new one
-    /// (which loads the state file) when `control` appears.
+    /// (which loads the state file) when `control` or `quorum` appears.
     func prepareControl(for next: Configuration) -> OperatorControl? {
-        guard let directive = next.servers.lazy.compactMap(\.control).first else { return nil }
+        let directive = next.servers.lazy.compactMap(\.control).first
+        guard directive != nil || next.servers.contains(where: { $0.registry?.quorum != nil }) else { return nil }
         if let control { return control }
         return OperatorControl(loop: loop, directive: directive, logger: Logger(label: "plugin/control"),
                                registries: { [unowned self] in self.blocks.compactMap(\.registry) },
@@ -19,7 +22,7 @@ extension Daemon {
     func commit(_ next: OperatorControl?, _ configuration: Configuration) {
         if control !== next { control?.stop() }
         control = next
-        if let directive = configuration.servers.lazy.compactMap(\.control).first { next?.update(directive) }
+        next?.update(configuration.servers.lazy.compactMap(\.control).first)
         next?.apply()
     }
 }

@@ -21,7 +21,8 @@ final class Daemon {
     var udpListeners: [ListenerKey: UDPListener] = [:]
     var tcpListeners: [ListenerKey: TCPListener] = [:]
     var httpServers: [HTTPListenAddress: HTTPServer] = [:]
-    /// The `control` API and the operator's overrides (Daemon+Control.swift); nil without `control`.
+    /// The `control` API and the operator's overrides (Daemon+Control.swift); nil without
+    /// `control` and `quorum`.
     var control: OperatorControl?
     private var signals: [SignalWatcher] = []
     private var lameduckTimer: LoopTimer?
@@ -94,7 +95,7 @@ final class Daemon {
                 throw ApplyError(description: error.message)
             }
         }
-        let nextExchanges = makeExchanges(blocks: nextBlocks, monitors: nextMonitors)
+        let nextExchanges = makeExchanges(blocks: nextBlocks, monitors: nextMonitors, control: nextControl)
         let endpoints: PendingEndpoints
         do {
             endpoints = try prepareEndpoints(for: next, control: nextControl)

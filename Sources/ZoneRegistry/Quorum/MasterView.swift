@@ -3,7 +3,7 @@
 ///
 ///     serial 1764662400
 ///     prod1.service.example.net. up round=12 age=3
-///     override prod1.service.example.net. drain ...        (SPEC §11, operator control)
+///     override prod1.service.example.net. drain set=1764662400123 by=127.0.0.1:40312   (SPEC §11)
 ///
 /// A first word ending in "." is a peer host (hosts are absolute names); any other first word
 /// is a keyword. Kinds this master does not know are kept as `.other` and ignored, so a view
@@ -22,12 +22,15 @@ struct MasterView: Sendable, Equatable {
     enum Entry: Sendable, Equatable {
         case serial(UInt32)
         case peer(Verdict)
-        /// `override HOST ...`: the words after the keyword, for SPEC §11.
-        case override([String])
+        /// `override HOST STATE ...`: an operator override or a tombstone (SPEC §11).
+        case override(OverrideEntry)
         case other(String)
     }
 
     var entries: [Entry]
+    /// Why each malformed `override` string was left out: one bad string from a fellow must
+    /// not cost the whole view (its votes), nor be adopted.
+    var ignored: [String] = []
 
     var serial: UInt32? {
         for case .serial(let value) in entries { return value }
@@ -38,11 +41,16 @@ struct MasterView: Sendable, Equatable {
         entries.compactMap { if case .peer(let verdict) = $0 { verdict } else { nil } }
     }
 
+    var overrides: [OverrideEntry] {
+        entries.compactMap { if case .override(let entry) = $0 { entry } else { nil } }
+    }
+
     /// A TXT character-string holds at most 255 bytes (RFC 1035 §3.3).
     static let maxStringLength = 255
 
     /// The strings to publish; a peer whose line would pass 255 bytes (a host near the
-    /// 253-character limit) is left out, so the fellows do not vote on it.
+    /// 253-character limit) is left out, so the fellows do not vote on it; likewise an
+    /// override (whose reason is cut first, `OverrideEntry.render`).
     func render() -> [[UInt8]] {
         entries.compactMap { entry -> [UInt8]? in
             let line: String
@@ -50,7 +58,7 @@ struct MasterView: Sendable, Equatable {
             case .serial(let value): line = "serial \(value)"
             case .peer(let verdict):
                 line = "\(verdict.host) \(verdict.up ? "up" : "down") round=\(verdict.round) age=\(verdict.age)"
-            case .override(let words): line = (["override"] + words).joined(separator: " ")
+            case .override(let entry): return entry.render()
             case .other(let text): line = text
             }
             let bytes = Array(line.utf8)
@@ -65,6 +73,7 @@ struct MasterView: Sendable, Equatable {
 
     static func parse(_ strings: [[UInt8]]) throws(Malformed) -> MasterView {
         var entries: [Entry] = []
+        var ignored: [String] = []
         var serials = 0
         for bytes in strings {
             guard let text = String(validating: bytes, as: UTF8.self) else { throw Malformed(description: "a string is not UTF-8") }
@@ -79,13 +88,17 @@ struct MasterView: Sendable, Equatable {
                 serials += 1
                 entries.append(.serial(value))
             } else if first == "override" {
-                entries.append(.override(Array(words.dropFirst())))
+                do {
+                    entries.append(.override(try OverrideEntry.parse(Array(words.dropFirst()))))
+                } catch {
+                    ignored.append(error.description)
+                }
             } else {
                 entries.append(.other(text))
             }
         }
         guard serials == 1 else { throw Malformed(description: serials == 0 ? "no serial" : "more than one serial") }
-        return MasterView(entries: entries)
+        return MasterView(entries: entries, ignored: ignored)
     }
 
     /// `HOST up|down round=N age=SECONDS`; unknown `key=value` fields are skipped.

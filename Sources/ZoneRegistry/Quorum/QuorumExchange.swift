@@ -38,6 +38,9 @@ final class QuorumExchange {
     private(set) var fellows: [Fellow]
     private let loop: EventLoop
     private weak var monitor: HealthMonitor?
+    /// The daemon's overrides, published in this master's view and merged from the fellows'.
+    private weak var control: OperatorControl?
+    private let peerHosts: Set<String>
     private let logger: Logger
     private let port: UInt16
     private let zoneLabel: String
@@ -47,13 +50,15 @@ final class QuorumExchange {
     private var alone: Bool?
     private let peerIndex: [DomainName: Int]
 
-    init(loop: EventLoop, registry: Registry, monitor: HealthMonitor, port: UInt16, logger: Logger,
-         previous: QuorumExchange?) {
+    init(loop: EventLoop, registry: Registry, monitor: HealthMonitor, control: OperatorControl?, port: UInt16,
+         logger: Logger, previous: QuorumExchange?) {
         let config = registry.config
         let quorum = config.quorum ?? QuorumConfig(keyName: .root, location: config.location)
         self.loop = loop
         self.registry = registry
         self.monitor = monitor
+        self.control = control
+        peerHosts = Set(config.peers.map(\.host.description))
         self.logger = logger
         self.port = port
         key = quorum.key ?? TSIGKey(name: quorum.keyName, algorithm: nil, secret: [])
@@ -143,6 +148,7 @@ final class QuorumExchange {
             updateFreshness(index, now: loop.nowMilliseconds)
             applyVotes()
             if let serial = view.serial { registry.adoptSerial(serial) }
+            control?.adopt(view, from: fellows[index].name, hosts: peerHosts)
         }
     }
 
@@ -201,8 +207,9 @@ final class QuorumExchange {
         return (up, seen + 1 - up)
     }
 
-    /// What this master publishes: its serial and its own probes' verdicts (never the
-    /// combined ones, so one master's view cannot echo back through another's).
+    /// What this master publishes: its serial, its own probes' verdicts (never the combined
+    /// ones, so one master's view cannot echo back through another's) and the overrides and
+    /// tombstones it holds for the registry's peers (the latest set wins, so echoes are harmless).
     func ownView() -> MasterView {
         var entries: [MasterView.Entry] = [.serial(registry.serial)]
         let now = loop.nowMilliseconds
@@ -212,6 +219,7 @@ final class QuorumExchange {
             entries.append(.peer(.init(host: peer.host, up: registry.healths[index] == .up, round: rounds,
                                        age: Int((now &- at) / 1000))))
         }
+        entries += (control?.published(for: registry) ?? []).map(MasterView.Entry.override)
         return MasterView(entries: entries)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ZoneRegistry
 
@@ -55,12 +56,13 @@ import Testing
             .serial(1_764_662_400),
             .peer(.init(host: name("prod1.service.example.net"), up: true, round: 12, age: 3)),
             .peer(.init(host: name("prod2.service.example.net"), up: false, round: 4, age: 0)),
-            .override(["prod2.service.example.net.", "drain", "until=1764666000"]),
+            .override(OverrideEntry(host: name("prod2.service.example.net"), record: .set(Override(
+                state: .drain, reason: "", setAt: Date(milliseconds: 1_764_662_400_123), expiresAt: nil, setBy: "127.0.0.1:4")))),
         ])
         let strings = view.render()
         #expect(strings.map { String(decoding: $0, as: UTF8.self) } == [
             "serial 1764662400", "prod1.service.example.net. up round=12 age=3",
-            "prod2.service.example.net. down round=4 age=0", "override prod2.service.example.net. drain until=1764666000",
+            "prod2.service.example.net. down round=4 age=0", "override prod2.service.example.net. drain set=1764662400123 by=127.0.0.1:4",
         ])
         #expect(try MasterView.parse(strings) == view)
         let newer = try MasterView.parse(strings + [Array("weights prod1.service.example.net. 3".utf8),
