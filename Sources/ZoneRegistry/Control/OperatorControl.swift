@@ -39,6 +39,12 @@ final class OperatorControl {
     /// masters' exchange still needs the set); the overrides stay.
     func update(_ next: ControlDirective?) {
         let movedFile = next?.stateFile != directive?.stateFile
+        if directive == nil, let path = next?.stateFile {
+            // `control` added to a master that so far only followed its fellows: the file's
+            // records join the set by the same rule as a fellow's (the latest set wins).
+            let now = Date()
+            for (host, record) in load(path).records { _ = overrides.adopt(record, for: host, now: now) }
+        }
         directive = next
         if movedFile { persist() }
     }

@@ -27,11 +27,17 @@ final class ControlSession {
 
     init(base: Int) throws {
         at = Addresses(base: base)
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("zr-control-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        tokenFile = directory.appendingPathComponent("control.token")
+        (directory, tokenFile) = try Self.tokenDirectory("zr-control")
         stateFile = directory.appendingPathComponent("overrides.json")
-        try "\(Self.token)\n".write(to: tokenFile, atomically: true, encoding: .utf8)
+    }
+
+    /// A fresh temporary directory named `PREFIX-UUID` holding `control.token` with `token`.
+    static func tokenDirectory(_ prefix: String) throws -> (directory: URL, token: URL) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let token = directory.appendingPathComponent("control.token")
+        try "\(Self.token)\n".write(to: token, atomically: true, encoding: .utf8)
+        return (directory, token)
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }

@@ -19,8 +19,9 @@ import Testing
 
     /// The Corefile every master shares, as master `index` runs it (its `bind` and
     /// `probe_source`): masters `ns1...`, peers `p1...` with an HTTP health endpoint each, the
-    /// exchange every 500 ms; `extra` goes into the server block.
-    static func corefile(masters: [String], peers: [String], master index: Int, extra: String) -> String {
+    /// exchange every `interval`; `extra` goes into the server block.
+    static func corefile(masters: [String], peers: [String], master index: Int, extra: String,
+                         interval: String = "500ms") -> String {
         let nameServers = masters.enumerated().map { "ns ns\($0 + 1).service.example.net \($1)" }
         let peerBlocks = peers.enumerated().map { "peer p\($0 + 1).service.example.net {\n            ipv4 \($1)\n        }" }
         return """
@@ -31,7 +32,7 @@ import Testing
             }
             \(extra)
             zoneregistry {
-                interval 500ms
+                interval \(interval)
                 timeout 300ms
                 mode address
                 \(nameServers.joined(separator: "\n        "))
