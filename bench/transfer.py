@@ -276,7 +276,8 @@ def run(args, workdir):
         transferred = time.time() - started
         fleet = {"zoneregistry": [], "nsd": []}
         for rep in range(args.reps):
-            for name, server in ((("zoneregistry", registry), ("nsd", secondary))[::1 if rep % 2 == 0 else -1]):
+            order = [("zoneregistry", registry), ("nsd", secondary)]
+            for name, server in order[::-1] if rep % 2 else order:
                 row = measure_running(server, queries, args.seconds)
                 fleet[name].append(row)
                 print(f"[fleet rep {rep + 1}] {name}: flood {row['flood_qps']:,.0f} q/s, dnsperf {row['dp_qps']:,.0f} q/s "
@@ -319,6 +320,7 @@ def turn_summary(rows):
             "tick_p99": statistics.median(percentile(r["waits"], 0.99) for r in rows),
             "median_window": statistics.median(windows), "max_window": max(windows),
             "side": [x["ms"] for r in rows for x in r["side"]],
+            "first": [x["first_ms"] for r in rows for x in r["side"] if "first_ms" in x],
             "other": max(r["other"] for r in rows)}
 
 
@@ -337,6 +339,8 @@ def turns_table(rounds, args):
     summary = {case: turn_summary(rows) for case, rows in rounds.items()}
     for case, t in summary.items():
         side = f"{len(t['side'])} × {statistics.median(t['side']):.0f} ms" if t["side"] else "–"
+        if t["first"]:
+            side += f", first byte {statistics.median(t['first']):.1f} ms"
         lines.append(f"| {case} | {t['qps']:,.0f} | {ms(t['p99'])} ms | {ms(t['max'])} ms | {t['waits']:,} | "
                      f"{ms(t['tick_p99'])} ms | {ms(t['median_window'])} ms | {ms(t['max_window'])} ms | {side} | "
                      f"{100 * t['other']:.0f} % |")

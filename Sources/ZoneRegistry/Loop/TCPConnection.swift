@@ -186,7 +186,7 @@ final class TCPConnection {
 
     /// Produces the next batch of stream messages once the previous one is written, called by
     /// the listener in the loop turn after (`pumpNextTurn`): libuv 1.44 runs the callbacks of
-    /// writes that completed at once up to 8 more times in the same turn, so pumping from the
+    /// writes that completed at once up to 9 times between two polls, so pumping from the
     /// write callback sent a whole 10,000-peer zone in one turn, whatever the batch size.
     func pump() {
         guard let source = responseStream, !closed, queuedReplyBytes == 0 else { return }
