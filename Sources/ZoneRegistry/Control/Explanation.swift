@@ -30,7 +30,8 @@ struct Explanation: Encodable, Sendable {
         var detail: String
     }
 
-    init(name: DomainName, type: String, registries: [Registry], monitors: [HealthMonitor], overrides: OverrideSet) {
+    init(name: DomainName, type: String, registries: [Registry], monitors: [HealthMonitor], overrides: OverrideSet,
+         quorums: [QuorumStanding] = []) {
         self.name = name.description
         self.type = type
         let candidates = registries.flatMap { registry in registry.config.zones.map { (registry, $0) } }
@@ -58,7 +59,8 @@ struct Explanation: Encodable, Sendable {
             return
         }
         kind = name == zone ? "apex" : "service"
-        explainSelection(registry, monitor: monitors.first { $0.registry === registry }, overrides: overrides)
+        explainSelection(registry, monitor: monitors.first { $0.registry === registry }, overrides: overrides,
+                         quorum: quorums.first { $0.registry === registry })
         guard !registry.selectedPeers.isEmpty else {
             rcode = "SERVFAIL"
             note = "no selected peer is healthy and fail_open is off"

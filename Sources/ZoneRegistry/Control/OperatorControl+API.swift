@@ -14,7 +14,7 @@ extension OperatorControl {
     }
 
     func report() -> StatusReport {
-        StatusReport(registries: registries(), monitors: monitors(), overrides: overrides)
+        StatusReport(registries: registries(), monitors: monitors(), overrides: overrides, quorums: exchanges().map(\.standing))
     }
 
     private func statusPage() -> HTTPResponse {
@@ -36,7 +36,7 @@ extension OperatorControl {
             return ControlJSON.error(400, "invalid type \(quoted(type)); expected e.g. A, AAAA, NS, SOA")
         }
         return ControlJSON.response(200, Explanation(name: name, type: type, registries: registries(), monitors: monitors(),
-                                                     overrides: overrides))
+                                                     overrides: overrides, quorums: exchanges().map(\.standing)))
     }
 
     private func overridesRequest(_ request: HTTPRequest, peer: String?) -> HTTPResponse {

@@ -15,14 +15,18 @@ final class OperatorControl {
     /// The registries serving now; the daemon's, read when needed (they change on reload).
     let registries: () -> [Registry]
     let monitors: () -> [HealthMonitor]
+    /// The masters' exchanges, for the votes `/status` and `/explain` show.
+    let exchanges: () -> [QuorumExchange]
     private let expiry: LoopTimer
 
     init(loop: EventLoop, directive: ControlDirective, logger: Logger,
-         registries: @escaping () -> [Registry], monitors: @escaping () -> [HealthMonitor]) {
+         registries: @escaping () -> [Registry], monitors: @escaping () -> [HealthMonitor],
+         exchanges: @escaping () -> [QuorumExchange] = { [] }) {
         self.directive = directive
         self.logger = logger
         self.registries = registries
         self.monitors = monitors
+        self.exchanges = exchanges
         expiry = LoopTimer(loop: loop)
         if let path = directive.stateFile { overrides = load(path) }
         logger.info("control API on \(directive.address.description), \(overrides.peers.count) override(s) in force")

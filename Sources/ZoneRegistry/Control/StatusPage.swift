@@ -35,17 +35,21 @@ enum StatusPage {
         if !zone.select.isEmpty { facts.append("select " + zone.select.joined(separator: " ")) }
         facts.append("answering: " + (zone.answering.isEmpty ? "nobody (SERVFAIL)" : zone.answering.joined(separator: ", ")))
         html.text(facts.joined(separator: " · "))
-        html.raw("</p>\n<table><thead><tr>")
-        for title in ["Peer", "Labels", "Addresses", "State", "Cause / last probe", "Latency",
-                      "Rise/fall", "Override", "Expires", "Since"] {
+        html.raw("</p>\n")
+        if let quorum = zone.quorum { render(quorum, into: &html) }
+        html.raw("<table><thead><tr>")
+        var titles = ["Peer", "Labels", "Addresses", "State", "Cause / last probe", "Latency", "Rise/fall"]
+        if zone.quorum != nil { titles.append("Votes") }
+        for title in titles + ["Override", "Expires", "Since"] {
             html.raw("<th>\(title)</th>")
         }
         html.raw("</tr></thead><tbody>\n")
-        for peer in zone.peers { render(peer, now: now, into: &html) }
+        for peer in zone.peers { render(peer, now: now, master: zone.quorum?.master, into: &html) }
         html.raw("</tbody></table></section>\n")
     }
 
-    private static func render(_ peer: StatusReport.Peer, now: Date, into html: inout HTMLText) {
+    /// `master`: this master's `ns` name, with `quorum`.
+    private static func render(_ peer: StatusReport.Peer, now: Date, master: String?, into html: inout HTMLText) {
         html.raw("<tr class=\"peer\" data-peer=\"")
         html.text(peer.peer)
         html.raw("\" data-state=\"\(peer.state)\"><td>")
@@ -55,10 +59,13 @@ enum StatusPage {
         html.cell(peer.addresses.joined(separator: "\n"))
         html.raw("<td><span class=\"state \(peer.state)\">\(peer.state)</span><br><span class=\"meta\">")
         html.raw(peer.answered ? "answered" : "not answered")
+        // The vote overruled this master's own probe: say so where the state is read.
+        if peer.ownHealth != peer.health && peer.votes != nil { html.raw("<br>own probe: \(peer.ownHealth)") }
         html.raw("</span></td>")
         html.cell(peer.cause ?? peer.lastProbe ?? "not probed yet")
         html.cell(peer.lastProbeMilliseconds.map { "\($0) ms" } ?? "")
-        html.cell(peer.health == "down" ? "rise \(peer.streak)/\(peer.rise)" : "fall \(peer.streak)/\(peer.fall)")
+        html.cell(peer.ownHealth == "down" ? "rise \(peer.streak)/\(peer.rise)" : "fall \(peer.streak)/\(peer.fall)")
+        if let votes = peer.votes { render(votes, master: master, into: &html) }
         if let override = peer.override {
             let reason = override.reason.isEmpty ? "" : ": \(override.reason)"
             html.raw("<td class=\"wrap\">")
@@ -73,6 +80,32 @@ enum StatusPage {
         }
         html.cell(peer.since.map(clock) ?? "")
         html.raw("</tr>\n")
+    }
+
+    /// The zone's masters: how many views count, and each fellow's standing.
+    private static func render(_ quorum: StatusReport.Quorum, into html: inout HTMLText) {
+        html.raw("<p class=\"quorum meta\" data-fresh=\"\(quorum.fresh)\" data-stale=\"\(quorum.stale)\">")
+        html.text("quorum: \(quorum.fresh) of \(quorum.fresh + quorum.stale) masters fresh · this master ")
+        html.text(quorum.master)
+        for fellow in quorum.fellows {
+            html.text(" · ")
+            html.text("\(fellow.master) \(fellow.state)" + (fellow.problem.map { " (\($0))" } ?? ""))
+        }
+        if quorum.alone { html.raw(" · <strong>alone: answering from this master's own probes</strong>") }
+        html.raw("</p>\n")
+    }
+
+    /// `2/3 up`, then each master's vote, one per line, this master's first.
+    private static func render(_ votes: StatusReport.Votes, master: String?, into html: inout HTMLText) {
+        html.raw("<td class=\"votes\">\(votes.up)/\(votes.up + votes.down) up")
+        for (name, vote) in votes.by.sorted(by: { $0.key == master ? $1.key != master : $1.key != master && $0.key < $1.key }) {
+            html.raw("<br><span class=\"vote \(vote)\" data-master=\"")
+            html.text(name)
+            html.raw("\" data-vote=\"\(vote)\">")
+            html.text(name == master ? "this master: \(vote)" : "\(name): \(vote)")
+            html.raw("</span>")
+        }
+        html.raw("</td>")
     }
 
     /// `9m58s`: what is left of an override, to the second.
@@ -97,7 +130,9 @@ enum StatusPage {
         th{background:#eef0f3;font-weight:600;white-space:nowrap}\
         .state{display:inline-block;min-width:5.5em;text-align:center;font-weight:600;padding:.1em .5em;border-radius:.7em;color:#fff}\
         .up{background:#2e7d32}.down{background:#c62828}.unknown{background:#6b7280}\
-        .drained{background:#d97706}.forced-up{background:#1d4ed8}
+        .drained{background:#d97706}.forced-up{background:#1d4ed8}\
+        .vote{font-size:.9em}.vote.up{color:#2e7d32;background:none}.vote.down{color:#c62828;background:none}\
+        .vote.stale,.vote.unseen{color:#6b7280;background:none}
         """
 }
 

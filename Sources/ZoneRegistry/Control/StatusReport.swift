@@ -17,6 +17,8 @@ struct StatusReport: Encodable, Sendable {
         var failOpen: Bool
         /// Hosts answered now, in configuration order (answers rotate through them).
         var answering: [String]
+        /// The masters' exchange (SPEC §9); nil without `quorum`.
+        var quorum: Quorum?
         var peers: [Peer]
     }
 
@@ -28,10 +30,12 @@ struct StatusReport: Encodable, Sendable {
         /// What answers use: `up`, `down`, `unknown` (not probed yet; counts as up), `drained`
         /// or `forced-up`.
         var state: String
-        /// What the probes say, whatever the override.
+        /// What the override sets aside: with `quorum` the masters' vote, else `ownHealth`.
         var health: String
+        /// This master's own probes (rise/fall applied), whatever the vote and the override.
+        var ownHealth: String
         var answered: Bool
-        /// The failing verdict that took it down; nil while up.
+        /// Why `health` is down: the own probe's failing verdict, or the vote; nil while up.
         var cause: String?
         var lastProbe: String?
         var lastProbeMilliseconds: Int?
@@ -43,40 +47,48 @@ struct StatusReport: Encodable, Sendable {
         var rise: Int
         var fall: Int
         var override: Override?
+        /// Each master's vote on the peer (SPEC §9); nil without `quorum`.
+        var votes: Votes?
     }
 
-    init(registries: [Registry], monitors: [HealthMonitor], overrides: OverrideSet, now: Date = Date()) {
+    init(registries: [Registry], monitors: [HealthMonitor], overrides: OverrideSet, quorums: [QuorumStanding] = [],
+         now: Date = Date()) {
         version = ZoneRegistryCommand.version
         time = now
         zones = registries.map { registry in
             let monitor = monitors.first { $0.registry === registry }
-            return StatusReport.zone(registry, monitor: monitor, overrides: overrides)
+            let quorum = quorums.first { $0.registry === registry }
+            return StatusReport.zone(registry, monitor: monitor, overrides: overrides, quorum: quorum)
         }
     }
 
-    private static func zone(_ registry: Registry, monitor: HealthMonitor?, overrides: OverrideSet) -> Zone {
+    private static func zone(_ registry: Registry, monitor: HealthMonitor?, overrides: OverrideSet,
+                             quorum: QuorumStanding?) -> Zone {
         let config = registry.config
         let selected = Set(registry.selectedPeers)
         let peers = config.peers.enumerated().map { index, peer in
             let record = monitor?.records[index] ?? ProbeRecord()
-            let health = registry.health(ofPeerAt: index)
+            let own = registry.health(ofPeerAt: index)
+            let health = registry.votedHealth(ofPeerAt: index)
+            let ballot = quorum?.ballot(ofPeerAt: index)
             let hysteresis = monitor?.state(ofPeerAt: index) ?? HealthState(rise: config.rise, fall: config.fall)
             return Peer(
                 peer: peer.host.description, role: peer.role.rawValue,
                 labels: Dictionary(peer.labels.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }),
                 addresses: [peer.ipv4?.description, peer.ipv6?.description].compactMap { $0 },
                 state: state(health: health, override: registry.override(ofPeerAt: index)),
-                health: health.name, answered: selected.contains(index),
-                cause: health == .down ? record.cause?.description : nil,
+                health: health.name, ownHealth: own.name, answered: selected.contains(index),
+                cause: health != .down ? nil : own == .down ? record.cause?.description : ballot.map { "down by vote: \($0)" },
                 lastProbe: record.lastVerdict?.description, lastProbeMilliseconds: record.lastMilliseconds,
                 lastProbeAt: record.lastProbeAt, since: record.since,
                 streak: hysteresis.streak, rise: hysteresis.rise, fall: hysteresis.fall,
-                override: overrides[peer.host.description])
+                override: overrides[peer.host.description], votes: ballot.map(Votes.init))
         }
         return Zone(zone: config.zones.first?.description ?? ".", names: config.zones.map(\.description),
                     serial: registry.serial, mode: config.mode.rawValue,
                     select: config.select.map { "\($0.key)=\($0.value)" }, failOpen: config.failOpen,
-                    answering: registry.selectedPeers.map { config.peers[$0].host.description }, peers: peers)
+                    answering: registry.selectedPeers.map { config.peers[$0].host.description },
+                    quorum: quorum.map(Quorum.init), peers: peers)
     }
 
     static func state(health: PeerHealth, override: OverrideState?) -> String {

@@ -10,7 +10,8 @@ extension Daemon {
         if let control { return control }
         return OperatorControl(loop: loop, directive: directive, logger: Logger(label: "plugin/control"),
                                registries: { [unowned self] in self.blocks.compactMap(\.registry) },
-                               monitors: { [unowned self] in self.monitors })
+                               monitors: { [unowned self] in self.monitors },
+                               exchanges: { [unowned self] in self.exchanges })
     }
 
     /// After a configuration was applied: switch to its control object and push the overrides

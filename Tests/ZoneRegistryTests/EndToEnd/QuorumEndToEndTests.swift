@@ -13,32 +13,31 @@ import Testing
     static let dropWithin = 2 * 0.5 + 0.3 + 0.5
 
     static func corefile(master index: Int) -> String {
-        let address = masters[index]
+        corefile(masters: masters, peers: ["127.0.12.1", "127.0.12.2", "127.0.12.3"], master: index,
+                 extra: "prometheus \(masters[index]):9153")
+    }
+
+    /// The Corefile every master shares, as master `index` runs it (its `bind` and
+    /// `probe_source`): masters `ns1...`, peers `p1...` with an HTTP health endpoint each, the
+    /// exchange every 500 ms; `extra` goes into the server block.
+    static func corefile(masters: [String], peers: [String], master index: Int, extra: String) -> String {
+        let nameServers = masters.enumerated().map { "ns ns\($0 + 1).service.example.net \($1)" }
+        let peerBlocks = peers.enumerated().map { "peer p\($0 + 1).service.example.net {\n            ipv4 \($1)\n        }" }
         return """
         service.example.net:53 {
-            bind \(address)
+            bind \(masters[index])
             tsig {
                 secret \(key) \(secret)
             }
-            prometheus \(address):9153
+            \(extra)
             zoneregistry {
                 interval 500ms
                 timeout 300ms
                 mode address
-                ns ns1.service.example.net 127.0.0.61
-                ns ns2.service.example.net 127.0.0.62
-                ns ns3.service.example.net 127.0.0.63
+                \(nameServers.joined(separator: "\n        "))
                 quorum \(key)
-                probe_source \(address)
-                peer p1.service.example.net {
-                    ipv4 127.0.12.1
-                }
-                peer p2.service.example.net {
-                    ipv4 127.0.12.2
-                }
-                peer p3.service.example.net {
-                    ipv4 127.0.12.3
-                }
+                probe_source \(masters[index])
+                \(peerBlocks.joined(separator: "\n        "))
             }
         }
         """
