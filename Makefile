@@ -6,7 +6,7 @@ SWIFT ?= swift
 APT_PACKAGES = pkg-config libuv1-dev libssl-dev dnsutils unbound curl prometheus openssl dnsperf python3 chromium python3-venv iproute2 nsd knot bind9 python3-dnspython
 TOOLS = pkg-config dig unbound curl promtool openssl dnsperf python3 chromium ip nsd knotd named
 
-.PHONY: deps build release run test clean bench-deps bench bench-quick bench-probe-close soak fuzz-build fuzz fuzz-smoke test-asan memcheck-deps test-memcheck k8s-check image
+.PHONY: deps build release run test clean bench-deps bench bench-quick bench-probe-close bench-transfer soak fuzz-build fuzz fuzz-smoke test-asan memcheck-deps test-memcheck k8s-check image
 
 # apt only when a tool is missing, so repeated runs stay fast and offline.
 deps:
@@ -136,6 +136,12 @@ bench-quick: release
 # before (commit cd75c72) and after, side by side. Appends a section to bench/RESULTS.md.
 bench-probe-close: release
 	python3 bench/probe_close.py --out bench/RESULTS.md
+
+# Zone transfer of a 10,000-peer zone (~3 min; SPEC §10): AXFR time, the longest loop turn DNS
+# waits under a flood with AXFRs against /metrics scrapes of the same daemon, and NSD as its
+# secondary against the daemon with the same queries. Writes the `transfer` section of bench/RESULTS.md.
+bench-transfer: release
+	python3 bench/transfer.py --out bench/RESULTS.md
 
 # Soak (~11 min): 10 min at half the measured saturation QPS while 1,000 peers flap; fails if
 # RSS, open descriptors or loop handles grow, or under 99 % of queries are answered. Writes

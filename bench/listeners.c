@@ -4,7 +4,9 @@
  * bench counts probes without asking the daemon, whose /metrics scrape would cost CPU).
  * The accept queues are deep: on a busy machine this process may wait for a core, and a full
  * queue drops SYNs, which turns probes into 1 s retransmits and timeouts.
- * Usage: listeners N PORT [GROUPS TICK_MS]
+ * Usage: listeners [-first A.B.C.D] N PORT [GROUPS TICK_MS]
+ * With -first the addresses count up from A.B.C.D instead of 127.0.16.0 (loopback only), for
+ * a bench whose loopback range is not 127.0.16.0 and up (bench/transfer.py).
  * With GROUPS and TICK_MS the peers flap (bench/soak.py): peer i belongs to group i % GROUPS;
  * every TICK_MS the next group's listeners close (connects are refused) and the group closed
  * on the previous tick listens again, so each peer is down one tick in every GROUPS. */
@@ -13,6 +15,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -21,6 +24,7 @@
 
 static volatile sig_atomic_t report;
 static int ep, port, n, *fds;
+static unsigned first = (127u << 24) | (16u << 8);
 
 static void on_usr1(int sig) { (void)sig; report = 1; }
 
@@ -29,7 +33,7 @@ static void open_listener(int i) {
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-    sin.sin_addr.s_addr = htonl((127u << 24) | ((16u + (unsigned)i / 256) << 8) | ((unsigned)i % 256));
+    sin.sin_addr.s_addr = htonl(first + (unsigned)i);
     if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0 || listen(fd, 1024) < 0) {
         perror("bind/listen");
         exit(1);
@@ -53,11 +57,22 @@ static long long now_ms(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 3 && argc != 5) { fprintf(stderr, "usage: %s N PORT [GROUPS TICK_MS]\n", argv[0]); return 2; }
+    if (argc > 2 && !strcmp(argv[1], "-first")) {
+        struct in_addr a;
+        if (inet_pton(AF_INET, argv[2], &a) != 1 || (ntohl(a.s_addr) >> 24) != 127) {
+            fprintf(stderr, "-first %s: expected a loopback IPv4 address\n", argv[2]);
+            return 2;
+        }
+        first = ntohl(a.s_addr);
+        argv += 2;
+        argc -= 2;
+    }
+    if (argc != 3 && argc != 5) { fprintf(stderr, "usage: %s [-first A.B.C.D] N PORT [GROUPS TICK_MS]\n", argv[0]); return 2; }
     n = atoi(argv[1]);
     port = atoi(argv[2]);
     int groups = argc == 5 ? atoi(argv[3]) : 0, tick = argc == 5 ? atoi(argv[4]) : 0;
     if (n < 1 || n > 48 * 256) { fprintf(stderr, "N must be 1..12288\n"); return 2; }
+    if (((first + (unsigned)n - 1) >> 24) != 127) { fprintf(stderr, "N addresses from -first leave 127.0.0.0/8\n"); return 2; }
     if (argc == 5 && (groups < 2 || groups > n || tick < 10)) { fprintf(stderr, "GROUPS must be 2..N, TICK_MS >= 10\n"); return 2; }
     struct rlimit rl;
     getrlimit(RLIMIT_NOFILE, &rl);

@@ -45,11 +45,12 @@ def build_tools():
             subprocess.run([os.environ.get("CC") or shutil.which("cc") or "clang", "-O2", "-Wall", "-o", out, src], check=True)
 
 
-def query_file(path):
-    """100 lines, shuffled with a fixed seed: 70 A, 20 AAAA, 10 other names."""
+def query_file(path, peer="prod1"):
+    """100 lines, shuffled with a fixed seed: 70 A, 20 AAAA, 10 other names (`peer` is the
+    peer whose referral is asked)."""
     z = S.ZONE
     lines = [f"app.{z} A"] * 70 + [f"app.{z} AAAA"] * 20 + [f"{z} SOA"] * 3 + [f"{z} NS"] * 3 + \
-            [f"ns1.{z} A"] * 2 + [f"prod1.{z} A"] * 2
+            [f"ns1.{z} A"] * 2 + [f"{peer}.{z} A"] * 2
     random.Random(5).shuffle(lines)
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
@@ -60,18 +61,18 @@ def on_load_core(cmd):
     return ["taskset", "-c", S.LOAD_CORE] + cmd
 
 
-def flood(port, queries, seconds):
-    out = subprocess.run(on_load_core([os.path.join(BIN, "flood"), "127.0.0.1", str(port), queries, str(seconds)]),
+def flood(port, queries, seconds, server="127.0.0.1"):
+    out = subprocess.run(on_load_core([os.path.join(BIN, "flood"), server, str(port), queries, str(seconds)]),
                          check=True, capture_output=True, text=True).stdout
     return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", out)}
 
 
-def dnsperf(port, queries, seconds, workdir):
+def dnsperf(port, queries, seconds, workdir, server="127.0.0.1"):
     """dnsperf -v writes one line per query with its latency; the trailing run of timeouts is
     what was still in flight when the time limit stopped it (at most -q), not a loss."""
     log = os.path.join(workdir, "dnsperf.out")
     with open(log, "w") as f:
-        subprocess.run(on_load_core(["dnsperf", "-s", "127.0.0.1", "-p", str(port), "-d", queries, "-l", str(seconds),
+        subprocess.run(on_load_core(["dnsperf", "-s", server, "-p", str(port), "-d", queries, "-l", str(seconds),
                                      "-q", "500", "-v"]), stdout=f, stderr=subprocess.STDOUT, check=True)
     latencies, timeouts, trailing = [], 0, 0
     stats = {}
@@ -95,6 +96,7 @@ def dnsperf(port, queries, seconds, workdir):
         "qps": float(stats.get("Queries per second", "0")),
         "avg_us": 1e6 * sum(latencies) / completed if completed else float("nan"),
         "p99_us": 1e6 * latencies[min(completed - 1, int(completed * 0.99))] if completed else float("nan"),
+        "max_us": 1e6 * latencies[-1] if completed else float("nan"),
         "lost": timeouts - trailing,
         "in_flight_at_stop": trailing,
     }
@@ -125,21 +127,26 @@ def measure(server, queries, seconds, workdir):
     server.start()
     try:
         time.sleep(0.3)
-        cpu0, busy0, load0 = S.cpu_seconds(server.pid), machine_busy(), children_cpu()
-        f = flood(server.port, queries, seconds)
-        cpu1, busy1, load1 = S.cpu_seconds(server.pid), machine_busy(), children_cpu()
-        d = dnsperf(server.port, queries, seconds, server.dir)
-        cpu2 = S.cpu_seconds(server.pid)
-        rss = S.rss_kib(server.pid)
+        return measure_running(server, queries, seconds)
     finally:
         server.stop()
+
+
+def measure_running(server, queries, seconds):
+    """bench/flood, then dnsperf, against a started server on its address and port."""
+    cpu0, busy0, load0 = S.cpu_seconds(server.pid), machine_busy(), children_cpu()
+    f = flood(server.port, queries, seconds, server.address)
+    cpu1, busy1, load1 = S.cpu_seconds(server.pid), machine_busy(), children_cpu()
+    d = dnsperf(server.port, queries, seconds, server.dir, server.address)
+    cpu2 = S.cpu_seconds(server.pid)
+    rss = S.rss_kib(server.pid)
     return {
         "flood_qps": f["qps"], "flood_sent": f["sent"], "flood_answered": f["answered"],
         "flood_cpu_us": 1e6 * (cpu1 - cpu0) / max(1, f["answered"]),
         "flood_busy": (cpu1 - cpu0) / f["seconds"],
         # CPU used by anything but this server and its load generator: other work on the machine.
         "foreign": max(0.0, (busy1 - busy0) - (cpu1 - cpu0) - (load1 - load0)) / f["seconds"],
-        "dp_qps": d["qps"], "avg_us": d["avg_us"], "p99_us": d["p99_us"], "lost": d["lost"],
+        "dp_qps": d["qps"], "avg_us": d["avg_us"], "p99_us": d["p99_us"], "max_us": d["max_us"], "lost": d["lost"],
         "in_flight": d["in_flight_at_stop"],
         "dp_cpu_us": 1e6 * (cpu2 - cpu1) / max(1, d["completed"]), "rss_kib": rss,
     }

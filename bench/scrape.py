@@ -32,15 +32,17 @@ def peers(n):
     return [(f"p{i}", "primary" if i < 2 else "secondary", f"127.0.{16 + i // 256}.{i % 256}") for i in range(n)]
 
 
-def probed_peers():
-    with urllib.request.urlopen(f"http://{METRICS}/metrics", timeout=30) as response:
+def probed_peers(metrics=METRICS):
+    with urllib.request.urlopen(f"http://{metrics}/metrics", timeout=30) as response:
         return sum(1 for line in response.read().decode().splitlines()
                    if line.startswith("coredns_zoneregistry_probe_duration_seconds_count{"))
 
 
-def scrape_times():
-    out = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{time_starttransfer} %{time_total} %{size_download}",
-                          f"http://{METRICS}/metrics"], check=True, capture_output=True, text=True).stdout.split()
+def scrape_times(metrics=METRICS, command=lambda cmd: cmd):
+    """(first byte, total) seconds and bytes of one scrape by curl; `command` may wrap curl's
+    command line (e.g. run.on_load_core)."""
+    out = subprocess.run(command(["curl", "-s", "-o", "/dev/null", "-w", "%{time_starttransfer} %{time_total} %{size_download}",
+                                  f"http://{metrics}/metrics"]), check=True, capture_output=True, text=True).stdout.split()
     return float(out[0]), float(out[1]), int(out[2])
 
 

@@ -52,13 +52,15 @@ def zone_file(mode, serial=1):
 
 
 def corefile(mode, port, peers=None, interval="1", extra="", timeout="1", directives=(), peers_port=PEERS_PORT,
-             ipv6=True):
+             ipv6=True, bind="127.0.0.1"):
     """`extra` goes inside the zoneregistry block, `directives` (e.g. `prometheus ADDR`) beside it;
-    `ipv6=False` gives each peer only its IPv4 address (one probe per peer and round)."""
+    `ipv6=False` gives each peer only its IPv4 address (one probe per peer and round). `bind` may
+    list several addresses; the first is also ns1's."""
     peers = peers if peers is not None else [(h, r, a) for h, r, a in PEERS]
-    out = [f"{ZONE}:{port} {{", "    bind 127.0.0.1"] + [f"    {d}" for d in directives] + [
+    out = [f"{ZONE}:{port} {{", f"    bind {bind}"] + [f"    {d}" for d in directives] + [
            "    zoneregistry {", f"        interval {interval}",
-           f"        timeout {timeout}", "        ttl 30", f"        mode {mode}", f"        ns ns1.{ZONE} 127.0.0.1", extra]
+           f"        timeout {timeout}", "        ttl 30", f"        mode {mode}", f"        ns ns1.{ZONE} {bind.split()[0]}",
+           extra]
     for host, role, addr in peers:
         out += [f"        peer {host}.{ZONE} {{", f"            role {role}", f"            ipv4 {addr}"] + \
             ([f"            ipv6 {v6(addr)}"] if ipv6 else []) + \
@@ -74,11 +76,11 @@ def dns_query(name, qtype=1, qid=0x1234):
     return q + b"\0" + struct.pack(">HH", qtype, 1)
 
 
-def answers(port, name, timeout=0.3):
+def answers(port, name, timeout=0.3, address="127.0.0.1"):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(timeout)
     try:
-        s.sendto(dns_query(name), ("127.0.0.1", port))
+        s.sendto(dns_query(name), (address, port))
         data, _ = s.recvfrom(4096)
         return len(data) >= 12 and data[2] & 0x80 != 0
     except OSError:
@@ -148,6 +150,7 @@ def raise_fd_limit():
 class Server:
     name = "?"
     probe_name = "app." + ZONE
+    address = "127.0.0.1"
 
     def __init__(self, workdir, port, mode):
         self.dir = os.path.join(workdir, self.name)
@@ -178,11 +181,11 @@ class Server:
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; see {self.log.name}")
-            if answers(self.port, self.probe_name):
+            if answers(self.port, self.probe_name, address=self.address):
                 return self
             time.sleep(0.1)
         self.stop()
-        raise RuntimeError(f"{self.name} did not answer on 127.0.0.1:{self.port} within {wait}s; see {self.log.name}")
+        raise RuntimeError(f"{self.name} did not answer on {self.address}:{self.port} within {wait}s; see {self.log.name}")
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -227,10 +230,13 @@ class Gdnsd(Server):
 class NSD(Server):
     name = "nsd"
 
+    def zone_options(self):
+        """The `zone:` clause's lines after its name: here a static zone file."""
+        return f'    zonefile: "{self.write_zone()}"'
+
     def command(self):
-        zf = self.write_zone()
         conf = self.write("nsd.conf", f"""server:
-    ip-address: 127.0.0.1
+    ip-address: {self.address}
     port: {self.port}
     server-count: 1
     username: ""
@@ -248,7 +254,7 @@ remote-control:
     control-enable: no
 zone:
     name: {ZONE}
-    zonefile: "{zf}"
+{self.zone_options()}
 """)
         return ["nsd", "-d", "-c", conf]
 

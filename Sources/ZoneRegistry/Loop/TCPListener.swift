@@ -18,6 +18,10 @@ final class TCPListener {
     private let handle: UnsafeMutablePointer<uv_tcp_t>
     private(set) var connections: [TCPConnection] = []
     private var closed = false
+    /// Connections whose zone transfer produces its next batch in the next loop turn, after
+    /// the sockets have been polled: one batch per connection and turn.
+    private var pumpsDue: [TCPConnection] = []
+    private var pumping: LoopIdle?
 
     init(loop: EventLoop, host: ListenHost, port: UInt16, responder: QueryResponder, limits: TCPLimits = .standard) throws(LoopError) {
         self.loop = loop
@@ -48,6 +52,8 @@ final class TCPListener {
         closed = true
         for connection in connections { connection.close() }
         connections.removeAll()
+        pumpsDue.removeAll()
+        pumping?.close()
         let responseBuffer = self.responseBuffer
         closeHandle(handle, base: zr_tcp_handle(handle)) { responseBuffer.deallocate() }
     }
@@ -60,6 +66,23 @@ final class TCPListener {
         guard let connection = TCPConnection(listener: self, server: handle) else { return }
         connection.index = connections.count
         connections.append(connection)
+    }
+
+    /// `connection.pump()` in the next turn's idle phase, i.e. after this turn's poll.
+    func pumpNextTurn(_ connection: TCPConnection) {
+        guard !closed else { return }
+        pumpsDue.append(connection)
+        if pumping == nil {
+            pumping = LoopIdle(loop: loop) { [unowned self] in self.runDuePumps() }
+        }
+        pumping?.start()
+    }
+
+    private func runDuePumps() {
+        var due: [TCPConnection] = []
+        swap(&due, &pumpsDue)
+        pumping?.stop()
+        for connection in due { connection.pump() }
     }
 
     /// Called by a connection as it closes, so the array only holds open ones.

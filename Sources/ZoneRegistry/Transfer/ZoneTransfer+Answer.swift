@@ -33,6 +33,9 @@ extension ZoneTransfer {
             guard request.transport == .tcp else { return (HandlerAnswer(rcode: .notImp, authoritative: false), nil) }
             body = .full(snapshot)
         }
+        // The first message is no larger than the rest: its names compress as theirs do (pointers
+        // reach 16 KiB), and the stream's first batch follows it before the sockets are polled.
+        if request.transport == .tcp { writer.cap(at: TransferStream.messageSize) }
         body.write(into: &writer)
         if !body.isFinished && request.transport == .udp {
             // RFC 1995 §2: an IXFR reply that does not fit in UDP is the current SOA alone,

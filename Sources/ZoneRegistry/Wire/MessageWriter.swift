@@ -26,6 +26,11 @@ struct MessageWriter {
         compression.reset()
     }
 
+    /// Lowers the message's total size, the reserved tail included, to at most `size`.
+    mutating func cap(at size: Int) {
+        limit = max(position, min(limit, size - reservedTail))
+    }
+
     /// Keeps `count` bytes at the end for a record written with `appendTail` (OPT).
     mutating func reserveTail(_ count: Int) {
         reservedTail = count

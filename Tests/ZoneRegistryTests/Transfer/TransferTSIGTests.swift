@@ -18,6 +18,8 @@ import Testing
         var mac = TSIGSigner.sign(&query, key: TSIGVectors.key, mode: .request, time: TransferHarness.now) ?? []
         let messages = h.rawMessages(query)
         #expect(messages.count > 3)
+        // Signatures included: the first message's TSIG fits in the cap too.
+        #expect(messages.allSatisfy { $0.count <= TransferStream.messageSize })
         for (index, message) in messages.enumerated() {
             let prefix: TSIGDigest.Prefix = index == 0 ? .requestMAC(mac) : .priorMAC(mac)
             let check = message.withUnsafeBytes {

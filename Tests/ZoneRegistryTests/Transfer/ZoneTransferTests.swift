@@ -65,6 +65,16 @@ private let z = zoneText + "."
         #expect(records.dropFirst().dropLast().allSatisfy { $0.type != .soa })
     }
 
+    /// The first message is capped like the rest: a 64 KiB one could not compress names past
+    /// 16 KiB, and it went out in the same loop turn as the first batch of the stream.
+    @Test func everyMessageOfALargeZoneFirstIncludedIsAtMost16KiB() {
+        let peers = (0..<2_000).map { peer("p\($0).service.example.net", v4: "10.0.\($0 / 256).\($0 % 256)") }
+        let messages = TransferHarness(mode: .address, peers: peers).rawMessages(makeQuery(zoneText, .axfr))
+        #expect(messages.count > 3)
+        #expect(messages.allSatisfy { $0.count <= TransferStream.messageSize })
+        #expect(messages[0].count > TransferStream.messageSize - 100)
+    }
+
     @Test(arguments: AnswerMode.allCases)
     func incrementalTransferTurnsTheOldZoneIntoTheNew(mode: AnswerMode) {
         let h = TransferHarness(mode: mode)
