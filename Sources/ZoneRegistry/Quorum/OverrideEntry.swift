@@ -49,11 +49,9 @@ struct OverrideEntry: Sendable, Equatable {
         guard words.count >= 2, words[0].hasSuffix("."), let host = try? DomainName(parsing: words[0]) else {
             throw bad("bad host")
         }
-        let state: OverrideState?
-        switch words[1] {
-        case "auto": state = nil
-        case let word: guard let known = OverrideState(rawValue: word) else { throw bad("bad state") }; state = known
-        }
+        // nil: `auto`, a tombstone.
+        let state = OverrideState(rawValue: words[1])
+        guard state != nil || words[1] == "auto" else { throw bad("bad state") }
         var fields: [String: String] = [:]
         for field in words.dropFirst(2) {
             let parts = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

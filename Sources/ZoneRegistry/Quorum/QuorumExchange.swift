@@ -18,6 +18,9 @@ final class QuorumExchange {
     /// A fellow's serial further ahead than this (RFC 1982 distance) is wrong, not adopted:
     /// a broken or hostile fellow must not drag every master's serial years ahead.
     static let maxSerialLead: UInt32 = 1 << 28
+    /// The view's strings (each with its length byte) must leave room in one 64 KiB message
+    /// for the header, the question, the TXT records' own overhead and the TSIG record.
+    static let viewBytes = 63_000
 
     struct Fellow {
         var name: DomainName
@@ -48,6 +51,7 @@ final class QuorumExchange {
     private let timer: LoopTimer
     private let startedAt: UInt64
     private var alone: Bool?
+    private var overridesLeftOut = 0
     private let peerIndex: [DomainName: Int]
 
     init(loop: EventLoop, registry: Registry, monitor: HealthMonitor, control: OperatorControl?, port: UInt16,
@@ -219,7 +223,17 @@ final class QuorumExchange {
             entries.append(.peer(.init(host: peer.host, up: registry.healths[index] == .up, round: rounds,
                                        age: Int((now &- at) / 1000))))
         }
-        entries += (control?.published(for: registry) ?? []).map(MasterView.Entry.override)
+        let used = MasterView(entries: entries).render().reduce(0) { $0 + $1.count + 1 }
+        if let control {
+            let published = control.published(for: registry, room: Self.viewBytes - used)
+            entries += published.entries.map(MasterView.Entry.override)
+            if published.leftOut != overridesLeftOut {
+                overridesLeftOut = published.leftOut
+                if published.leftOut > 0 {
+                    logger.warning("\(published.leftOut) override(s) of \(zoneLabel) left out of this master's view: it would pass one message; fellow masters do not get them")
+                }
+            }
+        }
         return MasterView(entries: entries)
     }
 }
