@@ -39,7 +39,7 @@ test: build
 
 # libFuzzer targets (Tests/Fuzz/): the daemon built with -DFUZZING runs libFuzzer on the
 # target named by ZR_FUZZ_TARGET instead of serving. Release + ASan: ~10k DNS messages/s.
-FUZZ_TARGETS = dns corefile http-request http-status control-request
+FUZZ_TARGETS = dns corefile http-request http-status control-request master-view
 FUZZ_SECONDS ?= 600
 
 fuzz-build: deps

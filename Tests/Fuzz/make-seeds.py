@@ -201,8 +201,28 @@ control_requests = {  # whole requests, no chunk byte: the reader is fed at once
     "list": control(b"GET", b"/overrides", token=None),
 }
 
+def txt(*strings):
+    """TXT RDATA: each string a length byte and its bytes."""
+    return b"".join(bytes([len(t)]) + t for t in (x.encode() for x in strings))
+
+P1, P2 = "prod1.service.example.net.", "dev1.service.example.net."
+master_views = {  # the strings of a fellow's `_zoneregistry.Z` TXT answer (docs/quorum.md)
+    "verdicts": txt("serial 1764662400", P1 + " up round=12 age=3", P2 + " down round=4 age=0"),
+    "no-serial": txt(P1 + " up round=1 age=0"),
+    "two-serials": txt("serial 1", "serial 2"),
+    "unknown-kind": txt("serial 7", "weather sunny", P1 + " up round=1 age=0 colour=blue"),
+    "drain": txt("serial 9", "override " + P1 + " drain set=1764662400123 until=1764662403123 by=127.0.0.1:40312 reason=maint%20window"),
+    "tombstone": txt("serial 9", "override " + P1 + " auto set=1764662400123 removed=1764662403123 by=127.0.0.1:40312"),
+    "same-ms": txt("serial 9", "override " + P1 + " drain set=1764662400000 by=a", "override " + P1 + " up set=1764662400000 by=b",
+                   "override " + P1 + " auto set=1764662400000 by=c"),
+    "expired": txt("serial 9", "override " + P2 + " drain set=1764662300000 until=1764662301000 by=x reason=old"),
+    "future": txt("serial 9", "override " + P1 + " drain set=9223372036854775807 by=x"),
+    "bad-escape": txt("serial 9", "override " + P1 + " drain set=1 by=%zz reason=%0A"),
+    "long-reason": txt("serial 9", "override " + P1 + " up set=1764662400123 reason=" + "%C3%A9" * 30),
+}
+
 for target, seeds in [("dns", dns), ("corefile", corefiles), ("http-request", http_requests), ("http-status", http_statuses),
-                      ("control-request", control_requests)]:
+                      ("control-request", control_requests), ("master-view", master_views)]:
     directory = os.path.join(ROOT, target)
     shutil.rmtree(directory, ignore_errors=True)
     os.makedirs(directory)

@@ -17,6 +17,8 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     case httpStatus = "http-status"
     /// A request to the control API through `HTTPRequestReader` and the control routes.
     case controlRequest = "control-request"
+    /// A fellow master's view strings through `MasterView.parse` and `OverrideSet.adopt`.
+    case masterView = "master-view"
 
     /// The checker for this target; it may keep state (a responder) between inputs.
     func makeChecker() -> any FuzzChecker {
@@ -26,6 +28,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .httpRequest: HTTPRequestFuzzer()
         case .httpStatus: HTTPStatusFuzzer()
         case .controlRequest: ControlRequestFuzzer()
+        case .masterView: MasterViewFuzzer()
         }
     }
 }

@@ -14,6 +14,10 @@ struct OverrideEntry: Sendable, Equatable {
 
     /// Longest `by` accepted: a client address with its port fits in far less.
     static let setterLimit = 64
+    /// The last millisecond of year 9999: later set times are refused, as the state file's
+    /// ISO 8601 times end there, and a time near Int64.max would not survive a `Date`
+    /// (a fellow sending `set=9223372036854775807` trapped every master it reached).
+    static let latestTime: Int64 = 253_402_300_799_999
 
     /// The words after `override`; nil when even without a reason it passes 255 bytes.
     func render() -> [UInt8]? {
@@ -58,7 +62,9 @@ struct OverrideEntry: Sendable, Equatable {
             guard parts.count == 2 else { throw bad("bad field") }
             fields[String(parts[0])] = String(parts[1])
         }
-        guard let set = fields["set"].flatMap(Int64.init), set >= 0 else { throw bad("missing or bad set time") }
+        guard let set = fields["set"].flatMap(Int64.init), (0...latestTime).contains(set) else {
+            throw bad("missing or bad set time")
+        }
         let by = try fields["by"].map { text throws(MasterView.Malformed) in
             guard let decoded = decode(text), decoded.count <= setterLimit else { throw bad("bad by") }
             return decoded

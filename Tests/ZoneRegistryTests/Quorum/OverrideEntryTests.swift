@@ -64,6 +64,9 @@ import Testing
         "override prod1.service.example.net. sideways set=5",
         "override prod1.service.example.net. drain",
         "override prod1.service.example.net. drain set=-5",
+        // Past year 9999: no Date holds it to the millisecond (this once trapped every master).
+        "override prod1.service.example.net. drain set=9223372036854775807",
+        "override prod1.service.example.net. auto set=253402300800000",
         "override prod1.service.example.net. drain set=5 until=4",
         "override prod1.service.example.net. drain set=0 until=2592000001",
         "override prod1.service.example.net. drain set=5 junk",
