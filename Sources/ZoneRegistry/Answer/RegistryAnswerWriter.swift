@@ -100,13 +100,15 @@ struct RegistryAnswerWriter {
         let peers = registry.config.peers
         if family.includesV4 {
             for position in 0..<round.count {
-                guard let address = peers[registry.peer(at: position, of: round)].ipv4 else { continue }
+                let peer = registry.peer(at: position, of: round)
+                guard let address = peers[peer].ipv4, !registry.repeatsAddress(of: peer, v6: false) else { continue }
                 if !writer.append(.answer, owner: Self.questionName, ttl: ttl, .a(address)) { return answer(false) }
             }
         }
         if family.includesV6 {
             for position in 0..<round.count {
-                guard let address = peers[registry.peer(at: position, of: round)].ipv6 else { continue }
+                let peer = registry.peer(at: position, of: round)
+                guard let address = peers[peer].ipv6, !registry.repeatsAddress(of: peer, v6: true) else { continue }
                 if !writer.append(.answer, owner: Self.questionName, ttl: ttl, .aaaa(address)) { return answer(false) }
             }
         }

@@ -135,4 +135,10 @@ final class Registry {
     func nextRound(inZone zone: Int) -> SelectionRound? { selection.nextRound(inZone: zone) }
 
     func peer(at position: Int, of round: SelectionRound) -> Int { selection.peer(at: position, of: round) }
+
+    /// True when another selected peer already answers this peer's address of that family.
+    @inline(__always)
+    func repeatsAddress(of peer: Int, v6: Bool) -> Bool {
+        v6 ? selection.repeatsIPv6[peer] : selection.repeatsIPv4[peer]
+    }
 }

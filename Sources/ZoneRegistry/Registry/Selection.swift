@@ -16,6 +16,13 @@ struct Selection {
     private let failOpen: Bool
     private let hasIPv4: [Bool]
     private let hasIPv6: [Bool]
+    private let ipv4: [IPv4Address?]
+    private let ipv6: [IPv6Address?]
+    /// By peer: its address of that family is also another selected peer's, listed before it
+    /// in `selected`, so an answer leaves it out: an RRset holds each record once (RFC 2181
+    /// §5), and a zone transfer lists it once. Set with the selection, read per query.
+    private(set) var repeatsIPv4: [Bool] = []
+    private(set) var repeatsIPv6: [Bool] = []
     private(set) var selected: [Int] = []
     /// How many selected peers have an address of each family: an `address`-mode query of a
     /// family nobody has is NODATA, known without scanning the list.
@@ -30,6 +37,10 @@ struct Selection {
         failOpen = config.failOpen
         hasIPv4 = config.peers.map { $0.ipv4 != nil }
         hasIPv6 = config.peers.map { $0.ipv6 != nil }
+        ipv4 = config.peers.map(\.ipv4)
+        ipv6 = config.peers.map(\.ipv6)
+        repeatsIPv4 = [Bool](repeating: false, count: config.peers.count)
+        repeatsIPv6 = repeatsIPv4
         matchingPeers = config.peers.indices.filter { index in
             config.select.allSatisfy(config.peers[index].labels.contains)
         }
@@ -47,6 +58,15 @@ struct Selection {
         if selected.isEmpty && failOpen { selected.append(contentsOf: matchingPeers) }
         selectedWithIPv4 = selected.reduce(0) { $0 + (hasIPv4[$1] ? 1 : 0) }
         selectedWithIPv6 = selected.reduce(0) { $0 + (hasIPv6[$1] ? 1 : 0) }
+        var seen4 = Set<IPv4Address>(), seen6 = Set<IPv6Address>()
+        for index in repeatsIPv4.indices {
+            repeatsIPv4[index] = false
+            repeatsIPv6[index] = false
+        }
+        for index in selected {
+            if let address = ipv4[index], !seen4.insert(address).inserted { repeatsIPv4[index] = true }
+            if let address = ipv6[index], !seen6.insert(address).inserted { repeatsIPv6[index] = true }
+        }
     }
 
     /// Starts one query's round in zone `zone` (an index into `config.zones`), turning that

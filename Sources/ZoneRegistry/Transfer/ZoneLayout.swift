@@ -69,8 +69,18 @@ struct ZoneLayout {
     func selectedRecords(_ peers: [Int], into records: inout [ResourceRecord]) {
         switch registry.config.mode {
         case .address:
+            // Peers may share an address, and an RRset holds each record once (RFC 2181 §5).
             for owner in [zoneName, wildcard] {
-                for peer in peers { appendAddresses(of: peer, owner: owner, into: &records) }
+                var seen4 = Set<IPv4Address>(), seen6 = Set<IPv6Address>()
+                for peer in peers {
+                    let config = registry.config.peers[peer]
+                    if let address = config.ipv4, seen4.insert(address).inserted {
+                        records.append(ResourceRecord(owner: owner, ttl: ttl, data: .a(address)))
+                    }
+                    if let address = config.ipv6, seen6.insert(address).inserted {
+                        records.append(ResourceRecord(owner: owner, ttl: ttl, data: .aaaa(address)))
+                    }
+                }
             }
         case .delegate:
             for (_, owner) in services {

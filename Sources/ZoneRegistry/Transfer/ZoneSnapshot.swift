@@ -33,6 +33,26 @@ final class ZoneSnapshot {
         var deleted: [ResourceRecord] = [], added: [ResourceRecord] = []
         layout.selectedRecords(left, into: &deleted)
         layout.selectedRecords(joined, into: &added)
+        if layout.registry.config.mode == .address, !deleted.isEmpty || !added.isEmpty {
+            // An address a leaving peer shares with one that stays (or joins) is still in the
+            // zone: deleting it would take it from a secondary that the registry still answers.
+            var held4 = Set<IPv4Address>(), held6 = Set<IPv6Address>()
+            for peer in selected where membership[peer] == 3 {
+                let config = layout.registry.config.peers[peer]
+                if let address = config.ipv4 { held4.insert(address) }
+                if let address = config.ipv6 { held6.insert(address) }
+            }
+            func held(_ record: ResourceRecord) -> Bool {
+                switch record.data {
+                case .a(let address): held4.contains(address)
+                case .aaaa(let address): held6.contains(address)
+                default: false
+                }
+            }
+            let (gone, new) = (Set(deleted), Set(added))
+            deleted.removeAll { held($0) || new.contains($0) }
+            added.removeAll { held($0) || gone.contains($0) }
+        }
         if old.selected.first != selected.first {
             layout.cnameRecords(first: old.selected.first, into: &deleted)
             layout.cnameRecords(first: selected.first, into: &added)
