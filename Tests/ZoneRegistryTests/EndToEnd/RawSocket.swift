@@ -16,9 +16,13 @@ final class RawSocket {
     /// of while this one holds a thousand connections open.
     static let sourceAddress = "127.0.9.254"
 
-    private init(type: Int32, host: String, port: UInt16) throws {
+    private init(type: Int32, host: String, port: UInt16, receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, type, 0)
         guard fd >= 0 else { throw RawSocketError.failed("socket", errno) }
+        // Before connect, so the window the daemon sees is small from the first segment.
+        if var size = receiveBuffer {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var source = sockaddr_in()
         source.sin_family = sa_family_t(AF_INET)
         inet_pton(AF_INET, RawSocket.sourceAddress, &source.sin_addr)
@@ -45,7 +49,10 @@ final class RawSocket {
     }
 
     static func udp(_ host: String, _ port: UInt16) throws -> RawSocket { try RawSocket(type: Int32(SOCK_DGRAM.rawValue), host: host, port: port) }
-    static func tcp(_ host: String, _ port: UInt16) throws -> RawSocket { try RawSocket(type: Int32(SOCK_STREAM.rawValue), host: host, port: port) }
+    /// `receiveBuffer`: SO_RCVBUF in bytes, for a client that reads slowly or not at all.
+    static func tcp(_ host: String, _ port: UInt16, receiveBuffer: Int32? = nil) throws -> RawSocket {
+        try RawSocket(type: Int32(SOCK_STREAM.rawValue), host: host, port: port, receiveBuffer: receiveBuffer)
+    }
 
     deinit { close(fd) }
 
